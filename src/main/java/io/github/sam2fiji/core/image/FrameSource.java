@@ -1,0 +1,24 @@
+package io.github.sam2fiji.core.image;
+
+/**
+ * An ordered sequence of equally sized frames (time points or z slices), read one at a time on
+ * demand so that a long stack is never copied whole. Implementations adapt ImagePlus, ImgLib2
+ * views or files; they must allow reading any index in any order, repeatedly.
+ */
+public interface FrameSource {
+
+	int frameCount();
+
+	int width();
+
+	int height();
+
+	/** Reads frame {@code index} (0-based). */
+	Frame read(int index);
+
+	/** Throws a clear {@link IndexOutOfBoundsException} if {@code index} is not a frame of this source. */
+	default void checkIndex(int index) {
+		if (index < 0 || index >= frameCount())
+			throw new IndexOutOfBoundsException("Frame " + index + " is outside the sequence (frames 0 to " + (frameCount() - 1) + ")");
+	}
+}

@@ -1,0 +1,160 @@
+package io.github.sam2fiji.core.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/**
+ * A model package folder: {@code model.json} (see docs/model-format.md) plus the files it lists,
+ * each with its size and sha256. Opening a package checks the manifest and every file, so a model
+ * that loads is complete and unmodified.
+ */
+public final class ModelPackage {
+
+	public static final String MANIFEST = "model.json";
+	public static final String FORMAT = "sam2fiji-model";
+	public static final int FORMAT_VERSION = 1;
+
+	private final Path folder;
+	private final JsonObject manifest;
+	private final String kind;
+	private final String name;
+	private final Map<String, Path> files;
+
+	private ModelPackage(Path folder, JsonObject manifest, String kind, String name, Map<String, Path> files) {
+		this.folder = folder;
+		this.manifest = manifest;
+		this.kind = kind;
+		this.name = name;
+		this.files = files;
+	}
+
+	/** Opens and verifies the package in {@code folder} (sizes and sha256 of every listed file). */
+	public static ModelPackage open(Path folder) {
+		return open(folder, true);
+	}
+
+	/**
+	 * Opens the package in {@code folder}; with {@code verifyChecksums} false only sizes are checked
+	 * (for callers that verified the files already, e.g. right after a download).
+	 */
+	public static ModelPackage open(Path folder, boolean verifyChecksums) {
+		if (folder == null || !Files.isDirectory(folder))
+			throw new ModelFormatException("Model folder not found: " + folder);
+		Path manifestFile = folder.resolve(MANIFEST);
+		if (!Files.isRegularFile(manifestFile))
+			throw new ModelFormatException("Not a model package: " + folder + " has no " + MANIFEST);
+		JsonObject manifest;
+		try {
+			JsonElement parsed = JsonParser.parseString(Files.readString(manifestFile));
+			if (!parsed.isJsonObject()) throw new ModelFormatException(manifestFile + " is not a JSON object");
+			manifest = parsed.getAsJsonObject();
+		}
+		catch (IOException | JsonParseException e) {
+			throw new ModelFormatException("Cannot read " + manifestFile + ": " + e.getMessage(), e);
+		}
+		String format = string(manifest, "format", manifestFile);
+		if (!FORMAT.equals(format))
+			throw new ModelFormatException(manifestFile + " has format '" + format + "', expected '" + FORMAT + "'");
+		int version = integer(manifest, "format_version", manifestFile);
+		if (version > FORMAT_VERSION)
+			throw new ModelFormatException(manifestFile + " has format version " + version + "; this plugin reads up to " + FORMAT_VERSION + ": update the plugin");
+		String kind = string(manifest, "kind", manifestFile);
+		String name = manifest.has("name") ? manifest.get("name").getAsString() : folder.getFileName().toString();
+		if (!manifest.has("files") || !manifest.get("files").isJsonObject())
+			throw new ModelFormatException(manifestFile + " lists no files");
+		Map<String, Path> files = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonElement> e : manifest.getAsJsonObject("files").entrySet()) {
+			String relative = e.getKey();
+			Path file = folder.resolve(relative).normalize();
+			if (!file.startsWith(folder.normalize()))
+				throw new ModelFormatException(manifestFile + " names a file outside the package: " + relative);
+			JsonObject entry = e.getValue().getAsJsonObject();
+			long size = entry.get("size").getAsLong();
+			String sha256 = entry.get("sha256").getAsString();
+			verifyFile(file, size, verifyChecksums ? sha256 : null);
+			files.put(relative, file);
+		}
+		return new ModelPackage(folder, manifest, kind, name, files);
+	}
+
+	private static void verifyFile(Path file, long size, String sha256) {
+		if (!Files.isRegularFile(file))
+			throw new ModelFormatException("Model file missing: " + file + " (re-export or re-download the model)");
+		try {
+			long actual = Files.size(file);
+			if (actual != size)
+				throw new ModelFormatException("Model file " + file + " has " + actual + " bytes, the manifest says " + size + ": it is truncated or corrupt (re-download it)");
+			if (sha256 != null) {
+				String digest = sha256(file);
+				if (!digest.equalsIgnoreCase(sha256))
+					throw new ModelFormatException("Model file " + file + " is corrupt: sha256 " + digest + " differs from the manifest's " + sha256);
+			}
+		}
+		catch (IOException e) {
+			throw new ModelFormatException("Cannot read model file " + file + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Hex sha256 of a file. */
+	public static String sha256(Path file) throws IOException {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
+
+	private static String string(JsonObject o, String key, Path where) {
+		if (!o.has(key)) throw new ModelFormatException(where + " lacks \"" + key + "\"");
+		return o.get(key).getAsString();
+	}
+
+	private static int integer(JsonObject o, String key, Path where) {
+		if (!o.has(key)) throw new ModelFormatException(where + " lacks \"" + key + "\"");
+		return o.get(key).getAsInt();
+	}
+
+	public Path folder() {
+		return folder;
+	}
+
+	/** "sam2" or "sam1" (see docs/model-format.md). */
+	public String kind() {
+		return kind;
+	}
+
+	public String name() {
+		return name;
+	}
+
+	/** The whole manifest, for the kind-specific reader of its "architecture" and "graphs". */
+	public JsonObject manifest() {
+		return manifest.deepCopy();
+	}
+
+	/** A file the manifest lists, by its path relative to the package. */
+	public Path file(String relative) {
+		Path p = files.get(relative);
+		if (p == null) throw new ModelFormatException("Model " + name + " has no file '" + relative + "' in its manifest");
+		return p;
+	}
+}

@@ -1,0 +1,21 @@
+package io.github.sam2fiji.core.predictor;
+
+import io.github.sam2fiji.core.image.FrameSource;
+
+/**
+ * A loaded model that segments and tracks prompted objects through a sequence of frames. One
+ * implementation per model interface (SAM 2 packages, SAM 1 interface image models), chosen by the
+ * model package; callers see only this interface. A tracker holds the ONNX sessions and is
+ * thread-confined; its state per sequence lives in the {@link TrackingSession}s it creates.
+ */
+public interface Tracker extends AutoCloseable {
+
+	/** Starts a session over {@code frames}; frames are read lazily as propagation needs them. */
+	TrackingSession newSession(FrameSource frames);
+
+	/** One line for users: model name and kind, execution provider (e.g. "CUDA" or "CPU, 2 threads"). */
+	String describe();
+
+	@Override
+	void close();
+}

@@ -1,0 +1,17 @@
+package io.github.sam2fiji.core.result;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+
+/**
+ * The model's answer for one object on one frame.
+ *
+ * @param objectId the object's ID
+ * @param frame 0-based frame index
+ * @param mask binary mask at frame size; empty when the object is absent
+ * @param objectScore object-presence logit (SAM 2's object score; > 0 means present). Models
+ *          without a presence head report a score derived from their own rule, documented there.
+ * @param iou the model's predicted IoU of the chosen mask
+ * @param present whether the object is judged present on this frame
+ */
+public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present) {
+}

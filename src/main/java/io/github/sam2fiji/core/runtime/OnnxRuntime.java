@@ -1,0 +1,81 @@
+package io.github.sam2fiji.core.runtime;
+
+import java.nio.file.Path;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.github.sam2fiji.core.model.ModelFormatException;
+
+/**
+ * Makes ONNX Runtime sessions on the best execution provider available: CUDA when asked for and
+ * present (onnxruntime_gpu with a CUDA device), else CPU. The choice is made once, on the first
+ * session, and reported by {@link #provider()}, so users see what runs their model.
+ */
+public final class OnnxRuntime {
+
+	private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+	private final RuntimeOptions options;
+	private String provider;
+	private String fallbackReason;
+
+	public OnnxRuntime(RuntimeOptions options) {
+		this.options = options;
+	}
+
+	/** Opens a graph; a file ONNX Runtime cannot parse becomes a {@link ModelFormatException}. */
+	public OrtSession open(Path graph) {
+		try {
+			if (options.useGpu() && !"CPU".equals(provider)) {
+				try {
+					OrtSession session = environment.createSession(graph.toString(), sessionOptions(true));
+					provider = "CUDA";
+					return session;
+				}
+				catch (OrtException | UnsatisfiedLinkError | IllegalArgumentException e) {
+					// No CUDA provider in this build, or no device: fall back to the CPU for good.
+					provider = "CPU";
+					fallbackReason = e.getMessage();
+				}
+			}
+			OrtSession session = environment.createSession(graph.toString(), sessionOptions(false));
+			if (provider == null) provider = "CPU";
+			return session;
+		}
+		catch (OrtException e) {
+			throw new ModelFormatException("ONNX Runtime cannot load " + graph + ": " + e.getMessage(), e);
+		}
+	}
+
+	private SessionOptions sessionOptions(boolean cuda) throws OrtException {
+		SessionOptions so = new SessionOptions();
+		so.setOptimizationLevel(OptLevel.ALL_OPT);
+		if (options.threads() > 0) so.setIntraOpNumThreads(options.threads());
+		if (cuda) so.addCUDA(0);
+		return so;
+	}
+
+	public OrtEnvironment environment() {
+		return environment;
+	}
+
+	/** "CUDA", "CPU" or null before the first session. */
+	public String provider() {
+		return provider;
+	}
+
+	/** A line for users, e.g. "CPU, 2 threads (CUDA not available: ...)". */
+	public String describe() {
+		String p = provider == null ? "not started" : provider;
+		if ("CPU".equals(p)) p += options.threads() > 0 ? ", " + options.threads() + " threads" : ", " + Runtime.getRuntime().availableProcessors() + " cores";
+		if (fallbackReason != null) p += " (CUDA not available: " + firstLine(fallbackReason) + ")";
+		return p;
+	}
+
+	private static String firstLine(String s) {
+		int nl = s.indexOf('\n');
+		return nl < 0 ? s : s.substring(0, nl);
+	}
+}
