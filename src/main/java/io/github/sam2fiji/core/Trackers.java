@@ -1,0 +1,26 @@
+package io.github.sam2fiji.core;
+
+import java.nio.file.Path;
+
+import io.github.sam2fiji.core.model.ModelFormatException;
+import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+
+/** Opens any model package as a {@link Tracker}: the package's kind picks the implementation. */
+public final class Trackers {
+
+	private Trackers() {}
+
+	public static Tracker open(Path modelFolder, RuntimeOptions options) {
+		return open(ModelPackage.open(modelFolder), options);
+	}
+
+	public static Tracker open(ModelPackage model, RuntimeOptions options) {
+		switch (model.kind()) {
+			// Each model interface adds its case here: "sam2" (SAM 2 packages), "sam1" (SAM 1 interface image models).
+			default:
+				throw new ModelFormatException("Model " + model.name() + " is of kind '" + model.kind() + "', which this version of the plugin cannot run");
+		}
+	}
+}
