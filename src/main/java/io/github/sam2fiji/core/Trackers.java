@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.predictor.sam2.Sam2Tracker;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
 /** Opens any model package as a {@link Tracker}: the package's kind picks the implementation. */
@@ -19,6 +20,8 @@ public final class Trackers {
 	public static Tracker open(ModelPackage model, RuntimeOptions options) {
 		switch (model.kind()) {
 			// Each model interface adds its case here: "sam2" (SAM 2 packages), "sam1" (SAM 1 interface image models).
+			case "sam2":
+				return new Sam2Tracker(model, options);
 			default:
 				throw new ModelFormatException("Model " + model.name() + " is of kind '" + model.kind() + "', which this version of the plugin cannot run");
 		}

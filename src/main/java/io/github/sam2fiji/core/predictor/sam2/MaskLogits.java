@@ -128,21 +128,4 @@ final class MaskLogits {
 		for (int i = 0; i < out.length; i++) out[i] = Math.max(-limit, Math.min(limit, values[i]));
 		return out;
 	}
-
-	/**
-	 * get_1d_sine_pe (sam2_utils.py): for each position p, [sin(p / T^(2 floor(j/2) / (d/2)))] for
-	 * j below d/2, then the cosines; T = 10000. Returns positions.length rows of {@code dim} values.
-	 */
-	static float[] sinePositionEncoding(float[] positions, int dim) {
-		int half = dim / 2;
-		float[] out = new float[positions.length * dim];
-		for (int p = 0; p < positions.length; p++)
-			for (int j = 0; j < half; j++) {
-				float dimT = (float) Math.pow(10000.0, (float) (2 * (j / 2)) / half);
-				float v = positions[p] / dimT;
-				out[p * dim + j] = (float) Math.sin(v);
-				out[p * dim + half + j] = (float) Math.cos(v);
-			}
-		return out;
-	}
 }

@@ -1,0 +1,38 @@
+package io.github.sam2fiji.core.predictor.sam2;
+
+/**
+ * What is kept of one object on one frame (the official predictor's "compact output"): its memory
+ * (bfloat16 bits, null until encoded or once dropped), its hole-filled low-resolution mask logits
+ * (null once dropped), its object pointer, object score and predicted IoU.
+ */
+record FrameOutput(short[] memoryBf16, float[] lowResLogits, float[] pointer, float objectScore, float iou) {
+
+	FrameOutput withMemory(short[] memory) {
+		return new FrameOutput(memory, lowResLogits, pointer, objectScore, iou);
+	}
+
+	/** The same output without memory and logits: enough to serve as an object pointer. */
+	FrameOutput pointerOnly() {
+		return new FrameOutput(null, null, pointer, objectScore, iou);
+	}
+
+	boolean hasMemory() {
+		return memoryBf16 != null;
+	}
+
+	/** Rounds float32 values to bfloat16 (nearest, ties to even) and keeps their upper 16 bits. */
+	static short[] toBf16(float[] values) {
+		short[] out = new short[values.length];
+		float[] rounded = values.clone();
+		MaskLogits.roundToBfloat16(rounded);
+		for (int i = 0; i < out.length; i++) out[i] = (short) (Float.floatToRawIntBits(rounded[i]) >>> 16);
+		return out;
+	}
+
+	/** bfloat16 bits back to float32 (exact). */
+	static float[] fromBf16(short[] bits) {
+		float[] out = new float[bits.length];
+		for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
+		return out;
+	}
+}

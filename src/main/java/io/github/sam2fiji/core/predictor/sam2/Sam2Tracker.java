@@ -1,0 +1,51 @@
+package io.github.sam2fiji.core.predictor.sam2;
+
+import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.image.PercentileNormalization;
+import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.predictor.TrackingSession;
+import io.github.sam2fiji.core.runtime.OnnxRuntime;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+
+/**
+ * A SAM 2 package (kind "sam2", docs/model-format.md) run through ONNX Runtime: image mode and
+ * video tracking with memory, as the official SAM2VideoPredictor does it (docs/sam2-runtime.md).
+ */
+public final class Sam2Tracker implements Tracker {
+
+	private final Sam2Model model;
+	private final OnnxRuntime runtime;
+	private final PercentileNormalization normalization;
+
+	public Sam2Tracker(ModelPackage model, RuntimeOptions options) {
+		this(model, options, PercentileNormalization.DEFAULT);
+	}
+
+	/** @param normalization how frames of more than 8 bits are mapped to 0..1 before the model's own preprocessing */
+	public Sam2Tracker(ModelPackage model, RuntimeOptions options, PercentileNormalization normalization) {
+		this.runtime = new OnnxRuntime(options);
+		this.model = new Sam2Model(model, runtime);
+		this.normalization = normalization;
+	}
+
+	@Override
+	public TrackingSession newSession(FrameSource frames) {
+		return new Sam2Session(model, frames, normalization);
+	}
+
+	/** The model's input side S (frames are resized to S x S). */
+	public int imageSize() {
+		return model.settings.imageSize();
+	}
+
+	@Override
+	public String describe() {
+		return model.name() + " (SAM 2, " + imageSize() + " px) on " + runtime.describe();
+	}
+
+	@Override
+	public void close() {
+		model.close();
+	}
+}
