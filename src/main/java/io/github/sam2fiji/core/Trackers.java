@@ -6,6 +6,7 @@ import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.sam2.Sam2Tracker;
+import io.github.sam2fiji.core.predictor.sam1.Sam1Tracker;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
 /** Opens any model package as a {@link Tracker}: the package's kind picks the implementation. */
@@ -22,6 +23,8 @@ public final class Trackers {
 			// Each model interface adds its case here: "sam2" (SAM 2 packages), "sam1" (SAM 1 interface image models).
 			case "sam2":
 				return new Sam2Tracker(model, options);
+			case "sam1":
+				return new Sam1Tracker(model, options);
 			default:
 				throw new ModelFormatException("Model " + model.name() + " is of kind '" + model.kind() + "', which this version of the plugin cannot run");
 		}

@@ -1,0 +1,51 @@
+package io.github.sam2fiji.core.predictor.sam1;
+
+/**
+ * Chooses one of the decoder's candidate masks, or none. The rule (documented in
+ * docs/model-format.md):
+ * <ol>
+ * <li>Drop empty candidates and candidates covering more than {@code maxAreaFraction} of the frame:
+ * on microscopy images SAM 1 models very often rate the whole-image mask best (predicted IoU
+ * about 1), and one such mask would paint over every other object.</li>
+ * <li>When the prompt was carried from the previous frame (not given by the user), also drop
+ * candidates whose predicted IoU is under {@code minCarriedIou} or whose stability score (SAM's:
+ * area of logits &gt; +1 over area of logits &gt; -1) is under {@code minStability} (the filters of
+ * SAM's automatic mask generator): when the object has gone, the model still answers, but with a
+ * blurry, low-confidence patch of background.</li>
+ * <li>Among the remaining candidates of SAM's preferred tokens (1-3 for an ambiguous prompt, a
+ * single click; 0 for a box, several clicks or a mask input, as SAM's own multimask rule), take the
+ * one with the highest predicted IoU; if none of those remains, the highest of the other tokens.</li>
+ * <li>No candidate left: no object (never a whole-frame mask).</li>
+ * </ol>
+ * A single-mask decoder gives one candidate, which passes or fails steps 1 and 2.
+ *
+ * @param maxAreaFraction largest share of the frame a mask may cover, in (0, 1]
+ * @param minCarriedIou smallest predicted IoU of a carried mask
+ * @param minStability smallest stability score of a carried mask, in [0, 1]
+ */
+record CandidateRule(double maxAreaFraction, double minCarriedIou, double minStability) {
+
+	CandidateRule {
+		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("Area limit must be in (0, 1], got " + maxAreaFraction);
+		if (!(minStability >= 0 && minStability <= 1)) throw new IllegalArgumentException("Stability limit must be in [0, 1], got " + minStability);
+	}
+
+	/** @return the chosen candidate's index, or -1 for none */
+	int choose(MaskCandidates candidates, boolean ambiguousPrompt, boolean carried, FrameGeometry geometry) {
+		int best = -1, fallback = -1;
+		for (int k = 0; k < candidates.count(); k++) {
+			float[] logits = candidates.logits()[k];
+			double area = LowResMasks.areaFraction(logits, candidates.size(), geometry);
+			if (area <= 0 || area > maxAreaFraction) continue;
+			if (carried && candidates.ious()[k] < minCarriedIou) continue;
+			if (carried && LowResMasks.stability(logits, candidates.size(), geometry) < minStability) continue;
+			boolean preferred = candidates.count() == 1 || (ambiguousPrompt ? k > 0 : k == 0);
+			float iou = candidates.ious()[k];
+			if (preferred) {
+				if (best < 0 || iou > candidates.ious()[best]) best = k;
+			}
+			else if (fallback < 0 || iou > candidates.ious()[fallback]) fallback = k;
+		}
+		return best >= 0 ? best : fallback;
+	}
+}

@@ -1,0 +1,48 @@
+package io.github.sam2fiji.core.predictor.sam1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+
+/**
+ * Makes the objects of one frame disjoint: a pixel that several objects claim (positive logit)
+ * goes to the one with the highest logit there. Objects are added one at a time so only one
+ * frame-sized logit map is alive at once.
+ */
+final class OverlapResolver {
+
+	private final int width, height;
+	private final float[] bestLogit;
+	private final int[] owner;
+	private final List<Integer> ids = new ArrayList<>();
+
+	OverlapResolver(int width, int height) {
+		this.width = width;
+		this.height = height;
+		bestLogit = new float[width * height];
+		owner = new int[width * height];
+		java.util.Arrays.fill(owner, -1);
+	}
+
+	/** Adds an object's frame-sized logits (claims where > 0). */
+	void add(int objectId, float[] logits) {
+		if (logits.length != bestLogit.length) throw new IllegalArgumentException("Logits must be frame-sized");
+		int index = ids.size();
+		ids.add(objectId);
+		for (int i = 0; i < logits.length; i++)
+			if (logits[i] > 0 && (owner[i] < 0 || logits[i] > bestLogit[i])) {
+				owner[i] = index;
+				bestLogit[i] = logits[i];
+			}
+	}
+
+	/** The pixels the object kept; empty if it was never added or lost everything. */
+	BinaryMask maskOf(int objectId) {
+		int index = ids.indexOf(objectId);
+		byte[] bits = new byte[width * height];
+		if (index >= 0)
+			for (int i = 0; i < bits.length; i++) bits[i] = owner[i] == index ? (byte) 1 : 0;
+		return BinaryMask.of(width, height, bits);
+	}
+}

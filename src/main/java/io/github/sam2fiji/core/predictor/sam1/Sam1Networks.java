@@ -1,0 +1,111 @@
+package io.github.sam2fiji.core.predictor.sam1;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.github.sam2fiji.core.runtime.OnnxRuntime;
+
+/** The two ONNX graphs of a SAM 1 interface model: image encoder and prompt/mask decoder. */
+final class Sam1Networks implements AutoCloseable {
+
+	private final Sam1ModelSpec spec;
+	private final OrtEnvironment env;
+	private final OrtSession encoder;
+	private final OrtSession decoder;
+	private final Set<String> decoderOutputs;
+
+	Sam1Networks(Sam1ModelSpec spec, OnnxRuntime runtime) {
+		this.spec = spec;
+		this.env = runtime.environment();
+		this.encoder = runtime.open(spec.encoder());
+		try {
+			this.decoder = runtime.open(spec.decoder());
+		}
+		catch (RuntimeException e) {
+			closeQuietly(encoder);
+			throw e;
+		}
+		// Asking only for the low-res outputs lets ONNX Runtime skip the stock graph's full-size upsampling.
+		decoderOutputs = spec.exposesAllCandidates() ? Set.of(spec.allMasksOutput(), spec.allIousOutput())
+				: Set.of(Sam1ModelSpec.LOW_RES_MASKS, Sam1ModelSpec.IOU_PREDICTIONS);
+	}
+
+	/** Image embeddings [1,256,64,64] of a preprocessed [3,L,L] input, flattened. */
+	float[] encode(float[] input) {
+		int side = spec.longestSide();
+		try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] { 1, 3, side, side });
+				OrtSession.Result r = encoder.run(Map.of(spec.encoderInput(), t))) {
+			return flatten((OnnxTensor) r.get(spec.encoderOutput()).orElseThrow(() -> new IllegalStateException("Encoder gave no output " + spec.encoderOutput())));
+		}
+		catch (OrtException e) {
+			throw new IllegalStateException("Image encoder failed: " + e.getMessage(), e);
+		}
+	}
+
+	long[] embeddingShape() {
+		// The SAM 1 image encoder's fixed output: 256 channels on a 64 x 64 grid for L = 1024.
+		int grid = spec.longestSide() / 16;
+		return new long[] { 1, 256, grid, grid };
+	}
+
+	MaskCandidates decode(float[] embedding, DecoderPrompt prompt, FrameGeometry g) {
+		int size = spec.lowResSize();
+		int n = prompt.pointCount();
+		float[] mask = prompt.maskInput() != null ? prompt.maskInput() : new float[size * size];
+		Map<String, OnnxTensor> in = new HashMap<>();
+		try {
+			in.put("image_embeddings", OnnxTensor.createTensor(env, FloatBuffer.wrap(embedding), embeddingShape()));
+			in.put("point_coords", OnnxTensor.createTensor(env, FloatBuffer.wrap(prompt.coords()), new long[] { 1, n, 2 }));
+			in.put("point_labels", OnnxTensor.createTensor(env, FloatBuffer.wrap(prompt.labels()), new long[] { 1, n }));
+			in.put("mask_input", OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] { 1, 1, size, size }));
+			in.put("has_mask_input", OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { prompt.maskInput() != null ? 1 : 0 }), new long[] { 1 }));
+			in.put("orig_im_size", OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { g.height(), g.width() }), new long[] { 2 }));
+			try (OrtSession.Result r = decoder.run(in, decoderOutputs)) {
+				String masksName = spec.exposesAllCandidates() ? spec.allMasksOutput() : Sam1ModelSpec.LOW_RES_MASKS;
+				String iousName = spec.exposesAllCandidates() ? spec.allIousOutput() : Sam1ModelSpec.IOU_PREDICTIONS;
+				float[] masks = flatten((OnnxTensor) r.get(masksName).orElseThrow());
+				float[] ious = flatten((OnnxTensor) r.get(iousName).orElseThrow());
+				int count = ious.length;
+				if (masks.length != count * size * size)
+					throw new IllegalStateException("Decoder output " + masksName + " has " + masks.length + " values, expected " + count + " x " + size + " x " + size);
+				float[][] logits = new float[count][size * size];
+				for (int k = 0; k < count; k++) System.arraycopy(masks, k * size * size, logits[k], 0, size * size);
+				return new MaskCandidates(logits, ious, size);
+			}
+		}
+		catch (OrtException e) {
+			throw new IllegalStateException("Mask decoder failed: " + e.getMessage(), e);
+		}
+		finally {
+			in.values().forEach(OnnxTensor::close);
+		}
+	}
+
+	private static float[] flatten(OnnxTensor t) {
+		FloatBuffer b = t.getFloatBuffer();
+		float[] a = new float[b.remaining()];
+		b.get(a);
+		return a;
+	}
+
+	private static void closeQuietly(OrtSession s) {
+		try {
+			s.close();
+		}
+		catch (OrtException ignored) {
+			// closing after a failure: nothing more to report
+		}
+	}
+
+	@Override
+	public void close() {
+		closeQuietly(encoder);
+		closeQuietly(decoder);
+	}
+}

