@@ -68,11 +68,16 @@ final class Sam2Model implements AutoCloseable {
 		noObjPtr = tensor(model, manifest, "no_obj_ptr", c);
 		List<OrtSession> opened = new ArrayList<>();
 		try {
-			imageEncoder = open(model, manifest, runtime, "image_encoder", opened);
-			heads = open(model, manifest, runtime, "sam_heads", opened);
-			maskDownsample = open(model, manifest, runtime, "mask_downsample", opened);
-			memoryEncoder = open(model, manifest, runtime, "memory_encoder", opened);
-			memoryAttention = open(model, manifest, runtime, "memory_attention", opened);
+			imageEncoder = open(model, manifest, runtime, "image_encoder", opened, List.of("image"),
+				List.of("high_res_feat0", "high_res_feat1", "vision_feat", "vision_pos"));
+			heads = open(model, manifest, runtime, "sam_heads", opened,
+				List.of("pix_feat", "high_res_feat0", "high_res_feat1", "point_coords", "point_labels", "mask_input", "has_mask_input"),
+				List.of("masks", "iou_predictions", "object_pointers", "object_score_logits"));
+			maskDownsample = open(model, manifest, runtime, "mask_downsample", opened, List.of("mask"), List.of("mask_for_decoder"));
+			memoryEncoder = open(model, manifest, runtime, "memory_encoder", opened,
+				List.of("pix_feat", "mask_high_res", "object_score_logits", "binarize_mask"), List.of("maskmem_features", "maskmem_pos_enc"));
+			memoryAttention = open(model, manifest, runtime, "memory_attention", opened,
+				List.of("vision_feat", "vision_pos", "memory", "memory_pos", "object_pointers", "object_pointer_tpos"), List.of("pix_feat_with_mem"));
 		}
 		catch (RuntimeException e) {
 			for (OrtSession s : opened) closeQuietly(s);
@@ -84,13 +89,18 @@ final class Sam2Model implements AutoCloseable {
 		return name;
 	}
 
-	private static OrtSession open(ModelPackage model, JsonObject manifest, OnnxRuntime runtime, String graph, List<OrtSession> opened) {
+	/** Opens a graph and checks that it has the inputs and outputs docs/model-format.md gives it. */
+	private static OrtSession open(ModelPackage model, JsonObject manifest, OnnxRuntime runtime, String graph, List<OrtSession> opened,
+		List<String> inputs, List<String> outputs) {
 		JsonObject graphs = manifest.has("graphs") ? manifest.getAsJsonObject("graphs") : null;
 		if (graphs == null || !graphs.has(graph))
 			throw new ModelFormatException("Model " + model.name() + " lacks the graph '" + graph + "' in model.json \"graphs\"");
 		String file = graphs.getAsJsonObject(graph).get("file").getAsString();
 		OrtSession session = runtime.open(model.file(file));
 		opened.add(session);
+		if (!session.getInputNames().containsAll(inputs) || !session.getOutputNames().containsAll(outputs))
+			throw new ModelFormatException("Graph " + file + " of model " + model.name() + " is not a SAM 2 '" + graph + "' graph: it has inputs "
+				+ session.getInputNames() + " and outputs " + session.getOutputNames() + ", expected " + inputs + " and " + outputs);
 		return session;
 	}
 
