@@ -1,0 +1,65 @@
+package io.github.sam2fiji.command;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.ui.DialogPrompt;
+import org.scijava.ui.UIService;
+
+import ij.ImagePlus;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.progress.CancelledException;
+import io.github.sam2fiji.ij.HyperstackTracking;
+import io.github.sam2fiji.ij.ImageJProgress;
+import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.OutputPublisher;
+import io.github.sam2fiji.ij.TrackRequest;
+
+/**
+ * What both commands do around the one call into {@link ImageJTracking}: open the tracker, report
+ * progress, honour cancel, publish the optional outputs, and turn failures into one clear line
+ * (a dialog when there is a UI) instead of a stack trace.
+ */
+final class CommandRunner {
+
+	private CommandRunner() {}
+
+	/** Optional outputs the user asked for. */
+	record Outputs(boolean addRois, boolean resultsTable, File ctcFolder) {
+	}
+
+	/** @return the label image, or null after a failure or cancel (the command is then cancelled with the reason) */
+	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, Supplier<TrackRequest> requests, Outputs outputs, LogService log, UIService ui) {
+		ImageJProgress progress = new ImageJProgress(title);
+		try {
+			TrackRequest request = requests.get();
+			if (model == null) throw new IllegalArgumentException("No model folder given (model=...)");
+			HyperstackTracking.Result result;
+			try (Tracker tracker = trackers.open(model.toPath())) {
+				if (log != null) log.info(title + ": " + tracker.describe());
+				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(command::isCanceled));
+			}
+			if (outputs.addRois()) OutputPublisher.addRois(result);
+			if (outputs.resultsTable()) OutputPublisher.showTable(result);
+			if (outputs.ctcFolder() != null && !outputs.ctcFolder().getPath().isBlank()) OutputPublisher.exportCtc(result, outputs.ctcFolder().toPath());
+			progress.finish("done");
+			return result.labels();
+		}
+		catch (CancelledException e) {
+			progress.finish("cancelled, no result");
+			if (!command.isCanceled()) command.cancel("Cancelled by the user");
+			return null;
+		}
+		catch (RuntimeException | IOException e) {
+			String message = title + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+			progress.finish("failed");
+			if (log != null) log.error(message);
+			if (ui != null && !ui.isHeadless()) ui.showDialog(message, title, DialogPrompt.MessageType.ERROR_MESSAGE);
+			command.cancel(message);
+			return null;
+		}
+	}
+}

@@ -1,0 +1,21 @@
+package io.github.sam2fiji.command;
+
+import java.nio.file.Path;
+
+import org.scijava.plugin.Plugin;
+import org.scijava.service.AbstractService;
+import org.scijava.service.Service;
+
+import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+
+/** Opens trackers with {@link Trackers#open} and the default runtime options (GPU if present). */
+@Plugin(type = Service.class)
+public class DefaultTrackerService extends AbstractService implements TrackerService {
+
+	@Override
+	public Tracker open(Path modelFolder) {
+		return Trackers.open(modelFolder, RuntimeOptions.defaults());
+	}
+}

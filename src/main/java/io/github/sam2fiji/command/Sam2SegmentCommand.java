@@ -1,0 +1,63 @@
+package io.github.sam2fiji.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
+
+import ij.ImagePlus;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.TrackAxis;
+import io.github.sam2fiji.ij.TrackRequest;
+
+/**
+ * "SAM 2 Segment": the image's current plane only, from the prompts on it (no propagation);
+ * output a single-plane label image. No menu path, as {@link Sam2TrackCommand}.
+ */
+@Plugin(type = Command.class, headless = true, label = "SAM 2 Segment", description = "Segment ROIs or labels on the current slice with SAM 2")
+public class Sam2SegmentCommand extends ContextCommand {
+
+	@Parameter
+	private TrackerService trackers;
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	@Parameter(label = "Image")
+	private ImagePlus image;
+
+	@Parameter(label = "Model folder", style = "directory")
+	private File model;
+
+	@Parameter(label = "Channel", min = "1")
+	private int channel = 1;
+
+	@Parameter(label = "Label image (prompts; none: ROIs)", required = false)
+	private ImagePlus label_image;
+
+	@Parameter(label = "Add ROIs to the ROI Manager")
+	private boolean add_rois = false;
+
+	@Parameter(label = "Results table")
+	private boolean results_table = false;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private ImagePlus labels;
+
+	@Override
+	public void run() {
+		labels = CommandRunner.run(this, "SAM 2 Segment", trackers, model, () -> {
+			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			return new TrackRequest(image, TrackAxis.AUTO, channel, Direction.BOTH, label_image, rois.rois(), rois.imageSelection(), true);
+		}, new CommandRunner.Outputs(add_rois, results_table, null), log, ui);
+	}
+}

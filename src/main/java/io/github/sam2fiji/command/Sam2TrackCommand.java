@@ -1,0 +1,74 @@
+package io.github.sam2fiji.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
+
+import ij.ImagePlus;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.TrackAxis;
+import io.github.sam2fiji.ij.TrackRequest;
+
+/**
+ * "SAM 2 Track" for scripts and headless use: prompts from the ROI Manager (or the image's
+ * selection) or from a label image, propagated through t or z; output a new label image.
+ * No menu path: the ImageJ 1 entry of the same name owns the menu and the macro name, so Fiji
+ * shows one entry (see README, "Menus, macros and scripts").
+ */
+@Plugin(type = Command.class, headless = true, label = "SAM 2 Track", description = "Track ROIs or labels through a stack with SAM 2")
+public class Sam2TrackCommand extends ContextCommand {
+
+	@Parameter
+	private TrackerService trackers;
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	@Parameter(label = "Image")
+	private ImagePlus image;
+
+	@Parameter(label = "Model folder", style = "directory")
+	private File model;
+
+	@Parameter(label = "Propagate along", choices = { "auto", "t", "z" })
+	private String axis = "auto";
+
+	@Parameter(label = "Channel", min = "1")
+	private int channel = 1;
+
+	@Parameter(label = "Direction", choices = { "both", "forward", "backward" })
+	private String direction = "both";
+
+	@Parameter(label = "Label image (prompts; none: ROIs)", required = false)
+	private ImagePlus label_image;
+
+	@Parameter(label = "Add ROIs to the ROI Manager")
+	private boolean add_rois = false;
+
+	@Parameter(label = "Results table")
+	private boolean results_table = false;
+
+	@Parameter(label = "Cell Tracking Challenge folder (empty: none)", style = "directory", required = false)
+	private File ctc_folder;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private ImagePlus labels;
+
+	@Override
+	public void run() {
+		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, () -> {
+			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), label_image, rois.rois(), rois.imageSelection(), false);
+		}, new CommandRunner.Outputs(add_rois, results_table, ctc_folder), log, ui);
+	}
+}

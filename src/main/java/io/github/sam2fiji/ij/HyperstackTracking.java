@@ -1,0 +1,97 @@
+package io.github.sam2fiji.ij;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ij.ImagePlus;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.predictor.TrackingSession;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.core.prompt.ObjectPrompt;
+import io.github.sam2fiji.core.result.FrameResult;
+
+/**
+ * Tracks prompted objects through a hyperstack with any {@link Tracker}: one tracking session per
+ * sequence that has prompts (per z slice for 3-D + t along t), results written into a new label
+ * image as they arrive. The input is only read. On cancel a {@link
+ * io.github.sam2fiji.core.progress.CancelledException} leaves this method and the partly written
+ * label image is dropped, never returned.
+ */
+public final class HyperstackTracking {
+
+	private HyperstackTracking() {}
+
+	/**
+	 * The finished output.
+	 *
+	 * @param labels the label image (not shown)
+	 * @param measurements every object on every written plane
+	 * @param prompts the prompts that were used, with object names
+	 */
+	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts) {
+	}
+
+	/** Propagates every object along the layout's axis, each sequence in turn. */
+	public static Result track(Tracker tracker, SequenceLayout layout, PromptSet prompts, Direction direction, ProgressListener progress, CancellationToken cancel) {
+		List<Integer> sequences = sequencesWithPrompts(layout, prompts);
+		LabelImageWriter writer = LabelImageWriter.like(layout.image());
+		long total = (long) sequences.size() * layout.frameCount();
+		for (int k = 0; k < sequences.size(); k++) {
+			int sequence = sequences.get(k);
+			long base = (long) k * layout.frameCount();
+			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (sequence + 1) + " of " + layout.sequenceCount() + ": " : "";
+			cancel.throwIfCancelled();
+			try (TrackingSession session = tracker.newSession(layout.source(sequence))) {
+				for (ObjectPrompt p : prompts.forSequence(sequence)) {
+					p.checkWithin(layout.width(), layout.height(), layout.frameCount());
+					session.addPrompt(p);
+				}
+				session.propagate(direction, result -> {
+					int[] zt = zt(layout, sequence, result.frame());
+					writer.write(zt[0], zt[1], result);
+				}, (done, frames, message) -> progress.progress(base + Math.round((double) done / Math.max(1, frames) * layout.frameCount()), total, where + message), cancel);
+			}
+		}
+		cancel.throwIfCancelled();
+		progress.progress(total, total, "done");
+		return new Result(writer.image(), writer.measurements(), prompts);
+	}
+
+	/**
+	 * Segments one frame of one sequence from the prompts on it alone (image mode, no memory);
+	 * the result is a single-plane label image.
+	 */
+	public static Result segment(Tracker tracker, SequenceLayout layout, PromptSet prompts, int frame, int sequence, CancellationToken cancel) {
+		List<ObjectPrompt> onFrame = prompts.forSequence(sequence).stream().filter(p -> p.frame() == frame).toList();
+		if (onFrame.isEmpty())
+			throw new IllegalArgumentException("No prompt on the current " + layout.axis().label() + " position (" + (frame + 1) + "): draw ROIs on it, or set the ROIs' positions to it");
+		ImagePlus image = layout.image();
+		LabelImageWriter writer = new LabelImageWriter(LabelImageWriter.labelTitle(image.getTitle()), image.getWidth(), image.getHeight(), 1, 1, image.getCalibration());
+		try (TrackingSession session = tracker.newSession(layout.source(sequence))) {
+			for (ObjectPrompt p : onFrame) {
+				p.checkWithin(layout.width(), layout.height(), layout.frameCount());
+				session.addPrompt(p);
+			}
+			FrameResult result = session.segmentFrame(frame, cancel);
+			cancel.throwIfCancelled();
+			writer.write(1, 1, result);
+		}
+		return new Result(writer.image(), writer.measurements(), prompts);
+	}
+
+	private static List<Integer> sequencesWithPrompts(SequenceLayout layout, PromptSet prompts) {
+		if (prompts.isEmpty())
+			throw new IllegalArgumentException("No prompts: draw point, rectangle or area ROIs on the image (or add them to the ROI Manager), or give a label image");
+		List<Integer> sequences = new ArrayList<>();
+		for (int s = 0; s < layout.sequenceCount(); s++)
+			if (!prompts.forSequence(s).isEmpty()) sequences.add(s);
+		return sequences;
+	}
+
+	/** 1-based (z, t) of a frame of a sequence. */
+	static int[] zt(SequenceLayout layout, int sequence, int frame) {
+		return layout.axis() == TrackAxis.T ? new int[] { sequence + 1, frame + 1 } : new int[] { frame + 1, sequence + 1 };
+	}
+}

