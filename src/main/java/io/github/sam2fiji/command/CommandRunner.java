@@ -31,6 +31,14 @@ final class CommandRunner {
 	record Outputs(boolean addRois, boolean resultsTable, File ctcFolder) {
 	}
 
+	/**
+	 * SciJava fills an optional ImagePlus input that was not given with an empty {@code new
+	 * ImagePlus()}; that means "none".
+	 */
+	static ImagePlus imageOrNull(ImagePlus image) {
+		return image == null || image.getWidth() == 0 || image.getStackSize() == 0 ? null : image;
+	}
+
 	/** @return the label image, or null after a failure or cancel (the command is then cancelled with the reason) */
 	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, Supplier<TrackRequest> requests, Outputs outputs, LogService log, UIService ui) {
 		ImageJProgress progress = new ImageJProgress(title);

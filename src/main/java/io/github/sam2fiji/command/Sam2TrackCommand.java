@@ -68,7 +68,7 @@ public class Sam2TrackCommand extends ContextCommand {
 	public void run() {
 		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
-			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), label_image, rois.rois(), rois.imageSelection(), false);
+			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), false);
 		}, new CommandRunner.Outputs(add_rois, results_table, ctc_folder), log, ui);
 	}
 }

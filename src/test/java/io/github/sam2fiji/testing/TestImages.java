@@ -16,7 +16,7 @@ public final class TestImages {
 	/**
 	 * A 16-bit hyperstack (c channels, z slices, t time points) of w x h; each plane holds a disc
 	 * whose brightness encodes its (c, z, t) so tests can tell planes apart: value at the disc
-	 * centre = 1000 * c + 100 * z + t. Calibrated 0.5 x 0.5 um, 2 s per frame.
+	 * centre = 1000 * c + 100 * z + t. Calibrated 0.5 x 0.5 mm, 2 s per frame.
 	 */
 	public static ImagePlus hyperstack(String title, int w, int h, int c, int z, int t) {
 		ImageStack stack = new ImageStack(w, h);
@@ -40,7 +40,7 @@ public final class TestImages {
 		Calibration cal = new Calibration();
 		cal.pixelWidth = 0.5;
 		cal.pixelHeight = 0.5;
-		cal.setUnit("um");
+		cal.setUnit("mm");
 		cal.frameInterval = 2;
 		imp.setCalibration(cal);
 		return imp;

@@ -1,0 +1,141 @@
+package io.github.sam2fiji.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.gui.OvalRoi;
+import ij.process.ShortProcessor;
+import io.github.sam2fiji.testing.FakeTracker;
+import io.github.sam2fiji.testing.TestImages;
+import picocli.CommandLine;
+
+/** The command line with the {@link FakeTracker} test double in place of a model. */
+class TrackCliTest {
+
+	@TempDir
+	Path dir;
+
+	private final FakeTracker tracker = new FakeTracker();
+	private final StringWriter err = new StringWriter();
+
+	private int run(String... args) {
+		CommandLine.IFactory factory = new CommandLine.IFactory() {
+			@Override
+			public <K> K create(Class<K> cls) throws Exception {
+				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> tracker));
+				return CommandLine.defaultFactory().create(cls);
+			}
+		};
+		CommandLine cli = Sam2FijiCli.commandLine(factory);
+		cli.setErr(new PrintWriter(err, true));
+		return cli.execute(args);
+	}
+
+	private Path stack(String name, int frames) {
+		Path file = dir.resolve("in").resolve(name);
+		try {
+			Files.createDirectories(file.getParent());
+		}
+		catch (java.io.IOException e) {
+			throw new IllegalStateException(e);
+		}
+		ImagePlus imp = TestImages.hyperstack(name, 40, 30, 1, 1, frames);
+		assertTrue(new FileSaver(imp).saveAsTiffStack(file.toString()));
+		return file;
+	}
+
+	private Path write(String name, String... lines) throws Exception {
+		Path f = dir.resolve(name);
+		Files.write(f, List.of(lines));
+		return f;
+	}
+
+	@Test
+	void aFolderOfTwoStacksGivesTwoLabelStacks() throws Exception {
+		stack("a.tif", 4);
+		stack("b.tif", 6);
+		Path points = write("points.csv", "object_id,frame,x,y,label", "1,1,10,10,1", "1,1,30,10,0", "2,0,25,20,1");
+		Path out = dir.resolve("out");
+		int code = run("track", "--model", dir.toString(), "--input", dir.resolve("in").toString(), "--points", points.toString(), "--output", out.toString(), "--ctc", dir.resolve("ctc").toString());
+		assertEquals(0, code, err.toString());
+		for (String name : List.of("a", "b")) {
+			ImagePlus labels = IJ.openImage(out.resolve(name + "-labels.tif").toString());
+			assertEquals(16, labels.getBitDepth(), name);
+			assertEquals(40, labels.getWidth());
+			assertEquals(name.equals("a") ? 4 : 6, labels.getStackSize());
+			for (int i = 1; i <= labels.getStackSize(); i++) {
+				assertEquals(1, (int) labels.getStack().getProcessor(i).getf(10, 10));
+				assertEquals(2, (int) labels.getStack().getProcessor(i).getf(25, 20));
+			}
+			assertTrue(Files.isRegularFile(dir.resolve("ctc").resolve(name).resolve("res_track.txt")));
+			assertTrue(Files.isRegularFile(dir.resolve("ctc").resolve(name).resolve("mask000.tif")));
+		}
+		assertEquals(2, tracker.sessions);
+		assertTrue(err.toString().contains("a-labels.tif"), err.toString());
+	}
+
+	@Test
+	void boxesAndLabelsArePromptsToo() throws Exception {
+		Path input = stack("c.tif", 3);
+		Path boxes = write("boxes.csv", "object_id,frame,x0,y0,x1,y1", "4,2,5,5,15,12");
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--boxes", boxes.toString(), "--output", dir.resolve("c-boxes.tif").toString()), err.toString());
+		ImagePlus labels = IJ.openImage(dir.resolve("c-boxes.tif").toString());
+		assertEquals(4, (int) labels.getStack().getProcessor(1).getf(10, 10));
+
+		ShortProcessor plane = new ShortProcessor(40, 30);
+		plane.setValue(9);
+		plane.fill(new OvalRoi(20, 10, 8, 8));
+		Path labelFile = dir.resolve("labels.tif");
+		new FileSaver(new ImagePlus("l", plane)).saveAsTiff(labelFile.toString());
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--labels", labelFile.toString(), "--output", dir.resolve("c-l.tif").toString(), "--direction", "forward"), err.toString());
+		labels = IJ.openImage(dir.resolve("c-l.tif").toString());
+		assertEquals(9, (int) labels.getStack().getProcessor(3).getf(24, 14));
+	}
+
+	@Test
+	void aBadCsvExitsWithTheLineNumber() throws Exception {
+		Path input = stack("d.tif", 3);
+		Path points = write("bad.csv", "object_id,frame,x,y,label", "1,0,10,10,1", "", "1,0,12,x,1");
+		int code = run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output", dir.resolve("o.tif").toString());
+		assertEquals(1, code);
+		assertEquals("sam2-fiji track: bad.csv line 4: y must be a number, got 'x'", err.toString().lines().reduce((a, b) -> b).orElse(""));
+		assertFalse(Files.exists(dir.resolve("o.tif")));
+
+		String[][] cases = {
+			{ "object_id,frame,x,y,label|1,7,10,10,1", "line 2: frame 7 is outside the image's frames 0 to 2" },
+			{ "object_id,frame,x,y,label|1,0,10,10,2", "line 2: label must be 1 (positive) or 0 (negative)" },
+			{ "object_id,frame,x,y|1,0,10,10", "line 1: expected the header line" },
+			{ "object_id,frame,x,y,label|1,0,100,10,1", "line 2: point (100.0, 10.0) is outside the 40 x 30 image" },
+			{ "object_id,frame,x,y,label|0,0,10,10,1", "line 2: object_id must be 1 to 65535" },
+			{ "object_id,frame,x,y,label|1,0,10,10", "line 2: expected 5 values" },
+		};
+		for (String[] c : cases) {
+			err.getBuffer().setLength(0);
+			Path csv = write("case.csv", c[0].split("\\|"));
+			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", csv.toString(), "--output", dir.resolve("o.tif").toString()));
+			assertTrue(err.toString().contains(c[1]), err.toString());
+		}
+	}
+
+	@Test
+	void missingInputAndPromptsAreNamed() throws Exception {
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", dir.resolve("none.tif").toString(), "--points", "p.csv", "--output", "o.tif"));
+		assertTrue(err.toString().contains("none.tif: no such file or folder"), err.toString());
+		err.getBuffer().setLength(0);
+		assertEquals(2, run("track", "--model", dir.toString(), "--input", "x.tif", "--output", "o.tif"));
+		assertTrue(err.toString().contains("Missing required argument"), err.toString());
+	}
+}

@@ -1,0 +1,31 @@
+package io.github.sam2fiji.command;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.scijava.Priority;
+import org.scijava.plugin.Plugin;
+import org.scijava.service.AbstractService;
+import org.scijava.service.Service;
+
+import io.github.sam2fiji.core.model.ModelFormatException;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.testing.FakeTracker;
+
+/**
+ * TEST DOUBLE: a {@link TrackerService} that outranks the default in test contexts and hands out
+ * {@link FakeTracker}s (geometric masks, no model), so the commands can be run headless without
+ * ONNX Runtime. The model folder must exist, as for the real service.
+ */
+@Plugin(type = Service.class, priority = Priority.HIGH)
+public class FakeTrackerService extends AbstractService implements TrackerService {
+
+	/** The tracker the next {@link #open} returns; tests configure it before running a command. */
+	public FakeTracker next = new FakeTracker();
+
+	@Override
+	public Tracker open(Path modelFolder) {
+		if (!Files.isDirectory(modelFolder)) throw new ModelFormatException("Model folder not found: " + modelFolder);
+		return next;
+	}
+}
