@@ -163,10 +163,10 @@ class MemoryAttentionGraph(nn.Module):
         layer0 = attention.layers[0]
         cos_s, sin_s = real_rope_tables(layer0.self_attn, h, w)
         cos_c, sin_c = real_rope_tables(layer0.cross_attn_image, h, w)
-        self.register_buffer("cos_self", cos_s, persistent=False)
-        self.register_buffer("sin_self", sin_s, persistent=False)
-        self.register_buffer("cos_cross", cos_c, persistent=False)
-        self.register_buffer("sin_cross", sin_c, persistent=False)
+        self.register_buffer("cos_self", cos_s)
+        self.register_buffer("sin_self", sin_s)
+        self.register_buffer("cos_cross", cos_c)
+        self.register_buffer("sin_cross", sin_c)
 
     @staticmethod
     def _heads(x, attn):
