@@ -25,7 +25,9 @@ public final class NpyArray {
 
 	/** Element types, with their .npy descriptor. */
 	public enum Type {
-		FLOAT32("<f4", 4, OnnxJavaType.FLOAT), INT32("<i4", 4, OnnxJavaType.INT32), INT64("<i8", 8, OnnxJavaType.INT64);
+		FLOAT32("<f4", 4, OnnxJavaType.FLOAT), INT32("<i4", 4, OnnxJavaType.INT32), INT64("<i8", 8, OnnxJavaType.INT64),
+		/** Unsigned bytes (images, binary masks); read only, no ONNX tensor conversion. */
+		UINT8("|u1", 1, OnnxJavaType.UINT8);
 
 		final String descr;
 		final int bytes;
@@ -95,7 +97,7 @@ public final class NpyArray {
 		if ("True".equals(find(FORTRAN, header, file, "fortran_order")))
 			throw new IOException(file + " is in Fortran order; save it in C order");
 		Type type = Arrays.stream(Type.values()).filter(t -> t.descr.equals(descr)).findFirst()
-				.orElseThrow(() -> new IOException(file + " holds '" + descr + "'; supported are <f4, <i4, <i8"));
+				.orElseThrow(() -> new IOException(file + " holds '" + descr + "'; supported are <f4, <i4, <i8, |u1"));
 		String dims = find(SHAPE, header, file, "shape").trim();
 		long[] shape = dims.isEmpty() ? new long[0] : Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
 		b.position(headerStart + headerLength);
@@ -135,11 +137,13 @@ public final class NpyArray {
 			case FLOAT32 -> direct.asFloatBuffer().put(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
 			case INT32 -> direct.asIntBuffer().put(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer());
 			case INT64 -> direct.asLongBuffer().put(data.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer());
+			case UINT8 -> throw new UnsupportedOperationException("uint8 arrays are not converted to tensors");
 		}
 		return switch (type) {
 			case FLOAT32 -> OnnxTensor.createTensor(env, direct.asFloatBuffer(), shape);
 			case INT32 -> OnnxTensor.createTensor(env, direct.asIntBuffer(), shape);
 			case INT64 -> OnnxTensor.createTensor(env, direct.asLongBuffer(), shape);
+			case UINT8 -> throw new UnsupportedOperationException("uint8 arrays are not converted to tensors");
 		};
 	}
 
@@ -186,6 +190,14 @@ public final class NpyArray {
 		return v;
 	}
 
+	/** The raw values of a uint8 array (read them with {@code & 0xff}). */
+	public byte[] bytes() {
+		requireType(Type.UINT8);
+		byte[] v = new byte[(int) size()];
+		data.duplicate().get(v);
+		return v;
+	}
+
 	public int[] ints() {
 		requireType(Type.INT32);
 		int[] v = new int[(int) size()];
@@ -206,6 +218,7 @@ public final class NpyArray {
 			case FLOAT32 -> { float[] f = floats(); double[] d = new double[f.length]; for (int i = 0; i < f.length; i++) d[i] = f[i]; yield d; }
 			case INT32 -> Arrays.stream(ints()).asDoubleStream().toArray();
 			case INT64 -> Arrays.stream(longs()).asDoubleStream().toArray();
+			case UINT8 -> { byte[] u = bytes(); double[] d = new double[u.length]; for (int i = 0; i < u.length; i++) d[i] = u[i] & 0xff; yield d; }
 		};
 	}
 

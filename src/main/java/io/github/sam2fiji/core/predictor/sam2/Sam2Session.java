@@ -59,6 +59,8 @@ final class Sam2Session implements TrackingSession {
 	private final FrameSource frames;
 	private final FramePreprocessor preprocessor;
 	private final MemorySelection selection;
+	private final boolean nonOverlapMasks;
+	private final boolean correctionsAsConditioning;
 	/** Objects in order of first use (the official object index order: non-overlap ties go to the first). */
 	private final LinkedHashMap<Integer, ObjectTrack> objects = new LinkedHashMap<>();
 	private final LinkedHashMap<Integer, ImageFeatures> featureCache = new LinkedHashMap<>(4, 0.75f, true);
@@ -66,26 +68,42 @@ final class Sam2Session implements TrackingSession {
 	private float[] memoryPosition;
 	private boolean closed;
 
-	Sam2Session(Sam2Model model, FrameSource frames, PercentileNormalization normalization) {
+	/**
+	 * @param nonOverlapMasks at each pixel only the object with the highest logit keeps it (outputs only)
+	 * @param correctionsAsConditioning prompts on already tracked frames become conditioning frames
+	 *          (the official add_all_frames_to_correct_as_cond), so corrections persist through re-propagation
+	 */
+	Sam2Session(Sam2Model model, FrameSource frames, PercentileNormalization normalization, boolean nonOverlapMasks, boolean correctionsAsConditioning) {
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
 		this.model = model;
 		this.s = model.settings;
 		this.frames = frames;
 		this.preprocessor = new FramePreprocessor(s.imageSize(), s.mean(), s.std(), normalization);
 		this.selection = s.memorySelection();
+		this.nonOverlapMasks = nonOverlapMasks;
+		this.correctionsAsConditioning = correctionsAsConditioning;
 	}
 
 	// ---------------------------------------------------------------- prompts
 
+	/** Clicks add to the frame's earlier clicks of the object; a box or a mask replaces them. */
 	@Override
 	public void addPrompt(ObjectPrompt prompt) {
+		addPrompt(prompt, prompt.box() != null);
+	}
+
+	/**
+	 * add_new_points_or_box / add_new_mask: with {@code clearOldPoints} the prompt replaces the
+	 * object's earlier clicks on that frame, else its clicks are appended to them.
+	 */
+	void addPrompt(ObjectPrompt prompt, boolean clearOldPoints) {
 		checkOpen();
 		prompt.checkWithin(frames.width(), frames.height(), frames.frameCount());
 		int frame = prompt.frame();
 		ObjectTrack track = objects.computeIfAbsent(prompt.objectId(), ObjectTrack::new);
 		boolean initial = !track.tracked.containsKey(frame);
 		boolean reverse = !initial && track.tracked.get(frame);
-		boolean conditioning = initial || s.addAllCorrectedFramesAsConditioning();
+		boolean conditioning = initial || correctionsAsConditioning;
 		FrameOutput out;
 		if (prompt.mask() != null) {
 			float[] mask = maskAtModelSize(prompt.mask());
@@ -97,8 +115,9 @@ final class Sam2Session implements TrackingSession {
 		else {
 			ObjectTrack.Points points = modelPoints(prompt.points(), prompt.box());
 			ObjectTrack.Points old = track.points.get(frame);
-			// a box replaces the frame's clicks (the official box needs clear_old_points); clicks add to them
-			if (old != null && prompt.box() == null) points = old.append(points);
+			if (prompt.box() != null && !clearOldPoints)
+				throw new IllegalArgumentException("Object " + prompt.objectId() + " on frame " + frame + ": a box must replace earlier clicks (as in SAM 2, the box comes first)");
+			if (old != null && !clearOldPoints) points = old.append(points);
 			track.points.put(frame, points);
 			track.masks.remove(frame);
 			FrameOutput previous = track.temp(conditioning).get(frame);
@@ -329,7 +348,7 @@ final class Sam2Session implements TrackingSession {
 			}
 			else logits.add(Resampling.bilinear(out.lowResLogits(), l, l, w, h));
 		}
-		if (s.nonOverlapMasks()) logits = MaskLogits.nonOverlapping(logits);
+		if (nonOverlapMasks) logits = MaskLogits.nonOverlapping(logits);
 		List<ObjectResult> results = new ArrayList<>();
 		for (int k = 0; k < ids.size(); k++) {
 			FrameOutput out = outputs.get(ids.get(k));
@@ -395,6 +414,24 @@ final class Sam2Session implements TrackingSession {
 				}
 			}
 		}
+	}
+
+	/**
+	 * propagate_in_video exactly: from {@code start} (null: the earliest prompted frame) over at most
+	 * {@code maxFrames} further frames (null: all), forward or in reverse; a reverse run from frame 0
+	 * does nothing.
+	 */
+	void propagateInVideo(Integer start, Integer maxFrames, boolean reverse, Consumer<FrameResult> sink, CancellationToken cancel) {
+		checkOpen();
+		preflight();
+		int n = frames.frameCount();
+		int from = start != null ? start : objects.values().stream().mapToInt(t -> t.conditioning.firstKey()).min().getAsInt();
+		frames.checkIndex(from);
+		int max = maxFrames != null ? maxFrames : n;
+		if (reverse) {
+			if (from > 0) run(from, Math.max(from - max, 0), true, sink, cancel);
+		}
+		else run(from, Math.min(from + max, n - 1), false, sink, cancel);
 	}
 
 	/** propagate_in_video over frames {@code from} to {@code to} inclusive. */

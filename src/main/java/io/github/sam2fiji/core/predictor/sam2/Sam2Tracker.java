@@ -29,9 +29,24 @@ public final class Sam2Tracker implements Tracker {
 		this.normalization = normalization;
 	}
 
+	/**
+	 * A session with the package's overlap setting (official default: overlaps allowed) and
+	 * corrections that persist: unlike the official default, a prompt on an already tracked frame
+	 * becomes a conditioning frame, so re-propagation keeps the correction (users expect that; the
+	 * official default recomputes the frame without it).
+	 */
 	@Override
 	public TrackingSession newSession(FrameSource frames) {
-		return new Sam2Session(model, frames, normalization);
+		return newSession(frames, model.settings.nonOverlapMasks(), true);
+	}
+
+	/**
+	 * @param nonOverlapMasks each pixel goes to at most one object (the one with the highest logit)
+	 * @param correctionsAsConditioning prompts on already tracked frames become conditioning frames,
+	 *          so corrections persist through re-propagation (official option add_all_frames_to_correct_as_cond)
+	 */
+	public TrackingSession newSession(FrameSource frames, boolean nonOverlapMasks, boolean correctionsAsConditioning) {
+		return new Sam2Session(model, frames, normalization, nonOverlapMasks, correctionsAsConditioning);
 	}
 
 	/** The model's input side S (frames are resized to S x S). */
