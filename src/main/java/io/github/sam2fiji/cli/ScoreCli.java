@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import io.github.sam2fiji.core.eval.CtcScores;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
 	description = { "Scores a tracking result against Cell Tracking Challenge ground truth: SEG, DET, TRA as the challenge defines them,",
 		"plus ID persistence per ground-truth track and ID switches. The last line is",
 		"SEG=0.xxx DET=0.xxx TRA=0.xxx persistence=0.xxx switches=N" })
-public final class ScoreCommand implements Callable<Integer> {
+public final class ScoreCli implements Callable<Integer> {
 
 	@Spec
 	CommandSpec spec;
@@ -44,10 +43,5 @@ public final class ScoreCommand implements Callable<Integer> {
 			err.flush();
 			return 1;
 		}
-	}
-
-	/** Runs the command alone (scripts/score). */
-	public static void main(String[] args) {
-		System.exit(new CommandLine(new ScoreCommand()).execute(args));
 	}
 }

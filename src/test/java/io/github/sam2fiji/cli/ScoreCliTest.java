@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * one dividing at frame 4; SEG annotated on two frames, one object left unannotated on one of them
  * (partial annotation, as in the challenge's data); man_track.txt with CRLF line endings.
  */
-class ScoreCommandTest {
+class ScoreCliTest {
 
 	private static final int W = 96, H = 64, FRAMES = 8, DIVISION = 4;
 	private static final Pattern SUMMARY = Pattern.compile("SEG=(\\d\\.\\d{3}) DET=(\\d\\.\\d{3}) TRA=(\\d\\.\\d{3}) persistence=(\\d\\.\\d{3}) switches=(\\d+)");
@@ -120,7 +120,7 @@ class ScoreCommandTest {
 	@Test
 	void badInputGivesAOneLineReason() throws IOException {
 		StringWriter err = new StringWriter();
-		int code = new CommandLine(new ScoreCommand()).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", temp.resolve("missing").toString());
+		int code = new CommandLine(new ScoreCli()).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", temp.resolve("missing").toString());
 		assertEquals(1, code);
 		assertTrue(err.toString().startsWith("score: Result not found"), err.toString());
 	}
@@ -154,7 +154,7 @@ class ScoreCommandTest {
 
 	private String score(Path res) {
 		StringWriter out = new StringWriter(), err = new StringWriter();
-		int code = new CommandLine(new ScoreCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", res.toString());
+		int code = new CommandLine(new ScoreCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", res.toString());
 		assertEquals(0, code, err.toString());
 		return out.toString();
 	}

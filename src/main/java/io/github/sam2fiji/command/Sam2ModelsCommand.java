@@ -1,0 +1,97 @@
+package io.github.sam2fiji.command;
+
+import java.io.File;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.DialogPrompt;
+import org.scijava.ui.UIService;
+
+import io.github.sam2fiji.core.model.store.ModelStore;
+import io.github.sam2fiji.core.model.store.ModelStoreException;
+import io.github.sam2fiji.core.progress.CancelledException;
+import io.github.sam2fiji.core.progress.ProgressListener;
+
+/**
+ * "SAM 2 Models": list, fetch, import or remove models in the model folder (see
+ * {@link ModelStore}). Thin: one call into the store; the report is an output string (shown in a
+ * window in the UI, returned to scripts and macros).
+ */
+@Plugin(type = Command.class, headless = true, menuPath = "Plugins>Segmentation>SAM 2>SAM 2 Models",
+	label = "SAM 2 Models", description = "List, fetch, import or remove SAM 2 for Fiji models")
+public class Sam2ModelsCommand extends ContextCommand {
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	@Parameter(required = false)
+	private StatusService status;
+
+	@Parameter(label = "Action", choices = { "list", "fetch", "import", "remove" })
+	private String action = "list";
+
+	@Parameter(label = "Model name (fetch, remove; import: optional)", required = false)
+	private String name = "";
+
+	@Parameter(label = "Import from (folder or archive)", required = false, style = "both")
+	private File source;
+
+	@Parameter(label = "Model folder (empty: $" + ModelStore.FOLDER_VARIABLE + " or ~/.sam2fiji/models)", required = false, style = "directory")
+	private File models_dir;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "SAM 2 models")
+	private String report;
+
+	@Override
+	public void run() {
+		try {
+			ModelStore store = ModelStore.open(models_dir == null || models_dir.getPath().isBlank() ? null : models_dir.toPath());
+			ProgressListener progress = (done, total, message) -> {
+				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done * 1000 / Math.max(1, total)), 1000, message);
+			};
+			report = switch (action) {
+				case "list" -> store.installed(false).stream()
+					.map(m -> String.format(Locale.ROOT, "%s (%s, %.1f MB) %s", m.name(), m.kind(), m.bytes() / 1e6, m.usable() ? "ok" : "BROKEN: " + m.problem()))
+					.collect(Collectors.joining("\n", "Installed in " + store.folder() + ":\n", "\n"))
+					+ store.catalogue().entries().stream().map(e -> e.name() + " (" + e.kind() + ", " + e.licence() + "): " + e.source())
+						.collect(Collectors.joining("\n", "Catalogue:\n", ""));
+				case "fetch" -> "Installed " + name + ": " + store.fetch(required(name), progress, this::isCanceled);
+				case "import" -> {
+					if (source == null || source.getPath().isBlank()) throw new IllegalArgumentException("Nothing to import: give a folder or archive (source=...)");
+					yield "Installed: " + store.importModel(source.toPath(), name == null || name.isBlank() ? null : name, progress, this::isCanceled);
+				}
+				case "remove" -> {
+					store.remove(required(name));
+					yield "Removed " + name;
+				}
+				default -> throw new IllegalArgumentException("Unknown action '" + action + "': use list, fetch, import or remove");
+			};
+			if (status != null) status.showStatus(action + ": done");
+			if (log != null) log.info(report);
+		}
+		catch (CancelledException e) {
+			if (!isCanceled()) cancel("Cancelled by the user");
+		}
+		catch (ModelStoreException | IllegalArgumentException e) {
+			String message = "SAM 2 Models: " + e.getMessage();
+			if (log != null) log.error(message);
+			if (ui != null && !ui.isHeadless()) ui.showDialog(message, "SAM 2 Models", DialogPrompt.MessageType.ERROR_MESSAGE);
+			cancel(message);
+		}
+	}
+
+	private static String required(String name) {
+		if (name == null || name.isBlank()) throw new IllegalArgumentException("Give the model name (name=...)");
+		return name;
+	}
+}
