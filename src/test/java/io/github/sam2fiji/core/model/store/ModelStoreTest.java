@@ -111,7 +111,7 @@ class ModelStoreTest {
 		assertArrayEquals(graph, Files.readAllBytes(ModelPackage.open(installed).file("graph.onnx")));
 		assertEquals(2, ranges.size());
 		assertNull(ranges.get(0));
-		assertEquals("bytes=" + zip.length / 2 + "-", ranges.get(1), "the second request resumes where the first broke off");
+		assertResumedWithinFirstHalf(ranges.get(1));
 		assertEquals(List.of("tiny"), cacheEntries());
 	}
 
@@ -121,7 +121,7 @@ class ModelStoreTest {
 		Path installed = store(entry("/tiny.zip", zip)).fetch("tiny", ProgressListener.NONE, CancellationToken.NEVER);
 		assertArrayEquals(graph, Files.readAllBytes(ModelPackage.open(installed).file("graph.onnx")));
 		assertEquals(2, ranges.size());
-		assertEquals("bytes=" + zip.length / 2 + "-", ranges.get(1));
+		assertResumedWithinFirstHalf(ranges.get(1));
 		assertEquals(List.of("tiny"), cacheEntries());
 	}
 
@@ -285,6 +285,17 @@ class ModelStoreTest {
 
 	// ---- helpers
 
+	/**
+	 * The second request asks for the rest from what the client received: at most the half the server
+	 * sent before closing (a reset connection may lose some of it in transit), and more than nothing.
+	 */
+	private void assertResumedWithinFirstHalf(String range) {
+		Matcher m = RANGE.matcher(String.valueOf(range));
+		assertTrue(m.matches(), "a Range request, got " + range);
+		long from = Long.parseLong(m.group(1));
+		assertTrue(from > 0 && from <= zip.length / 2, "resumes at " + from + " of " + zip.length);
+	}
+
 	private enum Behaviour {
 		NORMAL, TRUNCATE_FIRST_THEN_RANGE, TRUNCATE_FIRST_IGNORE_RANGE, ALWAYS_TRUNCATE
 	}
@@ -315,7 +326,14 @@ class ModelStoreTest {
 		out.write(body, from, to - from);
 		out.flush();
 		if (cut) {
-			// fewer bytes than Content-Length, then the connection goes away
+			// fewer bytes than Content-Length, then the connection goes away (after a pause that lets
+			// the sent bytes reach the client before the close resets the connection)
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
 			exchange.close();
 			return;
 		}
