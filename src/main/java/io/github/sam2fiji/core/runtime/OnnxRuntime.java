@@ -52,6 +52,10 @@ public final class OnnxRuntime {
 	private SessionOptions sessionOptions(boolean cuda) throws OrtException {
 		SessionOptions so = new SessionOptions();
 		so.setOptimizationLevel(OptLevel.ALL_OPT);
+		// No arena and no memory patterns: buffers go back after each run, so the peak memory of a
+		// long tracking session stays at one graph run (at 1024: 1.6 GB instead of 2.9 GB resident).
+		so.setCPUArenaAllocator(false);
+		so.setMemoryPatternOptimization(false);
 		if (options.threads() > 0) so.setIntraOpNumThreads(options.threads());
 		if (cuda) so.addCUDA(0);
 		return so;

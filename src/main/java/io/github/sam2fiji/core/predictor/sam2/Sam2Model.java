@@ -53,6 +53,8 @@ final class Sam2Model implements AutoCloseable {
 	private final OrtEnvironment env;
 	private final OrtSession imageEncoder, heads, maskDownsample, memoryEncoder, memoryAttention;
 	private final String name;
+	/** Time spent in each graph and its call count, for diagnostics and the benchmark (scripts/bench). */
+	private final Map<String, long[]> timings = new java.util.LinkedHashMap<>();
 
 	Sam2Model(ModelPackage model, OnnxRuntime runtime) {
 		if (!"sam2".equals(model.kind()))
@@ -128,7 +130,7 @@ final class Sam2Model implements AutoCloseable {
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
 			in.put("image", floats(image, 1, 3, s, s));
-			try (OrtSession.Result r = imageEncoder.run(in)) {
+			try (OrtSession.Result r = timed("image_encoder", imageEncoder, in)) {
 				return new ImageFeatures(out(r, "high_res_feat0"), out(r, "high_res_feat1"), out(r, "vision_feat"), out(r, "vision_pos"));
 			}
 		}
@@ -171,7 +173,7 @@ final class Sam2Model implements AutoCloseable {
 			in.put("point_labels", OnnxTensor.createTensor(env, IntBuffer.wrap(labels), new long[] { b, p }));
 			in.put("mask_input", floats(masks, b, 1, l, l));
 			in.put("has_mask_input", floats(hasMask, b));
-			try (OrtSession.Result r = heads.run(in)) {
+			try (OrtSession.Result r = timed("sam_heads", heads, in)) {
 				return new HeadsOutput(out(r, "masks"), out(r, "iou_predictions"), out(r, "object_pointers"), out(r, "object_score_logits"));
 			}
 		}
@@ -189,7 +191,7 @@ final class Sam2Model implements AutoCloseable {
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
 			in.put("mask", floats(mask, 1, 1, s, s));
-			try (OrtSession.Result r = maskDownsample.run(in)) {
+			try (OrtSession.Result r = timed("mask_downsample", maskDownsample, in)) {
 				return out(r, "mask_for_decoder");
 			}
 		}
@@ -213,7 +215,7 @@ final class Sam2Model implements AutoCloseable {
 			in.put("mask_high_res", floats(maskHighRes, 1, 1, s, s));
 			in.put("object_score_logits", floats(new float[] { objectScore }, 1, 1));
 			in.put("binarize_mask", floats(new float[] { binarize ? 1 : 0 }, 1));
-			try (OrtSession.Result r = memoryEncoder.run(in)) {
+			try (OrtSession.Result r = timed("memory_encoder", memoryEncoder, in)) {
 				return new float[][] { out(r, "maskmem_features"), out(r, "maskmem_pos_enc") };
 			}
 		}
@@ -240,7 +242,7 @@ final class Sam2Model implements AutoCloseable {
 			in.put("memory_pos", floats(memoryPos, 1, memories, m, h, h));
 			in.put("object_pointers", floats(objectPointers, 1, pointers, c));
 			in.put("object_pointer_tpos", floats(pointerTpos, pointers));
-			try (OrtSession.Result r = memoryAttention.run(in)) {
+			try (OrtSession.Result r = timed("memory_attention", memoryAttention, in)) {
 				return out(r, "pix_feat_with_mem");
 			}
 		}
@@ -250,6 +252,22 @@ final class Sam2Model implements AutoCloseable {
 		finally {
 			close(in);
 		}
+	}
+
+	private OrtSession.Result timed(String graph, OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
+		long start = System.nanoTime();
+		OrtSession.Result r = session.run(inputs);
+		long[] t = timings.computeIfAbsent(graph, g -> new long[2]);
+		t[0] += System.nanoTime() - start;
+		t[1]++;
+		return r;
+	}
+
+	/** Graph name -> {total nanoseconds, calls} since the model was opened (a copy). */
+	Map<String, long[]> timings() {
+		Map<String, long[]> copy = new java.util.LinkedHashMap<>();
+		timings.forEach((k, v) -> copy.put(k, v.clone()));
+		return copy;
 	}
 
 	private OnnxTensor floats(float[] data, long... shape) throws OrtException {

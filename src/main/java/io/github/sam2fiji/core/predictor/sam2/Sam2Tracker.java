@@ -54,6 +54,11 @@ public final class Sam2Tracker implements Tracker {
 		return model.settings.imageSize();
 	}
 
+	/** Graph name -> {total nanoseconds, calls} since the tracker was opened (diagnostics, benchmark). */
+	java.util.Map<String, long[]> graphTimings() {
+		return model.timings();
+	}
+
 	@Override
 	public String describe() {
 		return model.name() + " (SAM 2, " + imageSize() + " px) on " + runtime.describe();
