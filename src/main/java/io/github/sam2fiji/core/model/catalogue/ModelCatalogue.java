@@ -18,6 +18,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
+
 /**
  * The known models, as data: the catalogue shipped with the plugin ({@value #BUILT_IN}), optionally
  * extended by a user's own catalogue file of the same format (entries with the same name replace the
@@ -106,7 +107,19 @@ public final class ModelCatalogue {
 			JsonObject p = o.getAsJsonObject("package");
 			Map<String, String> files = new LinkedHashMap<>();
 			for (Map.Entry<String, JsonElement> f : p.getAsJsonObject("files").entrySet()) files.put(f.getKey(), f.getValue().getAsString());
-			recipe = new PackageRecipe(files, p.has("manifest") ? p.getAsJsonObject("manifest") : new JsonObject());
+			Map<String, List<ExposedTensor>> expose = new LinkedHashMap<>();
+			if (p.has("expose"))
+				for (Map.Entry<String, JsonElement> f : p.getAsJsonObject("expose").entrySet()) {
+					List<ExposedTensor> tensors = new ArrayList<>();
+					for (JsonElement t : f.getValue().getAsJsonArray()) {
+						JsonObject o2 = t.getAsJsonObject();
+						long[] shape = new long[o2.getAsJsonArray("shape").size()];
+						for (int i = 0; i < shape.length; i++) shape[i] = o2.getAsJsonArray("shape").get(i).getAsLong();
+						tensors.add(new ExposedTensor(o2.get("tensor").getAsString(), o2.get("as").getAsString(), shape));
+					}
+					expose.put(f.getKey(), tensors);
+				}
+			recipe = new PackageRecipe(files, p.has("manifest") ? p.getAsJsonObject("manifest") : new JsonObject(), expose);
 		}
 		return new CatalogueEntry(text(o, "name", true), text(o, "kind", true), ModelSource.parse(text(o, "source", true)),
 			text(o, "sha256", true), o.has("size") ? o.get("size").getAsLong() : -1, text(o, "licence", false),

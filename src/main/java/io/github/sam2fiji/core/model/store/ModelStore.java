@@ -26,6 +26,7 @@ import com.google.gson.JsonObject;
 import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.model.catalogue.CatalogueEntry;
+import io.github.sam2fiji.core.model.catalogue.ExposedTensor;
 import io.github.sam2fiji.core.model.catalogue.ModelCatalogue;
 import io.github.sam2fiji.core.model.catalogue.ModelSource;
 import io.github.sam2fiji.core.model.catalogue.PackageRecipe;
@@ -285,7 +286,9 @@ public final class ModelStore {
 				throw new ModelStoreException("The fetched archive lacks " + f.getValue() + ": it is not the catalogued model. Nothing was installed.");
 			Path to = Archives.inside(out, f.getKey(), out);
 			Files.createDirectories(to.getParent());
-			Files.move(from, to);
+			List<ExposedTensor> exposed = recipe.expose().getOrDefault(f.getKey(), List.of());
+			if (exposed.isEmpty()) Files.move(from, to);
+			else Files.write(to, OnnxOutputs.expose(Files.readAllBytes(from), exposed));
 			JsonObject entry = new JsonObject();
 			entry.addProperty("size", Files.size(to));
 			entry.addProperty("sha256", ModelPackage.sha256(to));

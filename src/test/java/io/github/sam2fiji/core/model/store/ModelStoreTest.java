@@ -44,6 +44,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.model.catalogue.CatalogueEntry;
+import io.github.sam2fiji.core.model.catalogue.ExposedTensor;
 import io.github.sam2fiji.core.model.catalogue.ModelCatalogue;
 import io.github.sam2fiji.core.model.catalogue.ModelSource;
 import io.github.sam2fiji.core.model.catalogue.PackageRecipe;
@@ -250,6 +251,20 @@ class ModelStoreTest {
 		store.importModel(source, null, ProgressListener.NONE, CancellationToken.NEVER);
 		assertEquals("sam1", store.open("fake").kind());
 		assertEquals(List.of("fake"), cacheEntries());
+	}
+
+	@Test
+	void aRecipeCanExposeGraphTensors() throws Exception {
+		Path source = Files.write(temp.resolve("g.tgz"), tarGz(Map.of("dist/g.onnx", OnnxOutputsTest.addMulModel())));
+		PackageRecipe recipe = new PackageRecipe(Map.of("graph.onnx", "dist/g.onnx"), null,
+			Map.of("graph.onnx", List.of(new ExposedTensor("A", "doubled", new long[] { 3 }))));
+		CatalogueEntry entry = new CatalogueEntry("g", "test", new ModelSource.Url(source.toUri()), ModelPackage.sha256(source), Files.size(source), "", "", "", recipe);
+		ModelStore store = new ModelStore(cache, ModelCatalogue.of(List.of(entry)), downloader(), new NpmPacker());
+		Path graphFile = store.open(store.fetch("g", ProgressListener.NONE, CancellationToken.NEVER).getFileName().toString()).file("graph.onnx");
+		ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+		try (ai.onnxruntime.OrtSession s = env.createSession(graphFile.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+			assertEquals(List.of("Y", "doubled"), List.copyOf(s.getOutputNames()));
+		}
 	}
 
 	@Test
