@@ -367,6 +367,26 @@ def onnx_export(module, args, path, input_names, output_names, dynamic_axes):
         torch.onnx.export(module, args, str(path), **kwargs)
 
 
+def restore_unused_inputs(path, input_names, inputs, dynamic):
+    """The TorchScript exporter drops inputs a configuration does not use (SAM 2.0 has no
+    no-object spatial embedding nor pointer temporal encoding); put them back, unused, so that every
+    package has the same graph interface."""
+    import onnx
+
+    model = onnx.load(str(path))
+    present = {i.name for i in model.graph.input}
+    missing = [(n, t) for n, t in zip(input_names, inputs) if n not in present]
+    if not missing:
+        return []
+    types = {torch.float32: onnx.TensorProto.FLOAT, torch.int32: onnx.TensorProto.INT32}
+    for name, tensor in missing:
+        dims = dynamic.get(name, {})
+        shape = [dims.get(i, int(d)) for i, d in enumerate(tensor.shape)]
+        model.graph.input.append(onnx.helper.make_tensor_value_info(name, types[tensor.dtype], shape))
+    onnx.save(model, str(path))
+    return [n for n, _ in missing]
+
+
 def io_spec(names, tensors, dynamic):
     spec = {}
     for name, tensor in zip(names, tensors):
@@ -511,11 +531,15 @@ def export(args):
             outputs = module(*inputs)
             outputs = outputs if isinstance(outputs, tuple) else (outputs,)
             onnx_export(module, tuple(inputs), path, input_names, output_names, dynamic)
+        unused = restore_unused_inputs(path, input_names, inputs, dynamic)
         graphs[name] = {"file": path.name,
                         "inputs": io_spec(input_names, inputs, dynamic),
                         "outputs": io_spec(output_names, outputs, dynamic)}
+        if unused:
+            graphs[name]["unused_inputs"] = unused
         timings[name] = round(time.time() - t, 2)
-        print(f"exported {name}: {path.stat().st_size / 1e6:.2f} MB in {timings[name]} s", flush=True)
+        print(f"exported {name}: {path.stat().st_size / 1e6:.2f} MB in {timings[name]} s"
+              + (f" (inputs unused by this model: {', '.join(unused)})" if unused else ""), flush=True)
         return outputs
 
     with torch.no_grad():
@@ -737,7 +761,10 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.image_size is not None and args.image_size % 32:
         p.error("--image-size must be a multiple of 32")
-    export(args)
+    try:
+        export(args)
+    except (FileNotFoundError, ImportError, sam2_official.CheckpointMismatch) as e:
+        raise SystemExit(f"export_sam2: {e}")
 
 
 if __name__ == "__main__":

@@ -82,6 +82,10 @@ def plain_attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, sca
     return torch.matmul(torch.softmax(scores, dim=-1), v)
 
 
+class CheckpointMismatch(ValueError):
+    """A checkpoint whose tensors do not fit the model built from the config."""
+
+
 def _stub_module(name, **attributes):
     module = types.ModuleType(name)
     module.__dict__.update(attributes)
@@ -261,9 +265,15 @@ def build_model(config, checkpoint=None, seed=None, image_size=None, overrides=(
         except TypeError:  # torch without weights_only
             state = torch.load(str(checkpoint), map_location="cpu")
         state = state["model"] if isinstance(state, dict) and "model" in state else state
-        missing, unexpected = model.load_state_dict(state, strict=False)
+        try:
+            missing, unexpected = model.load_state_dict(state, strict=False)
+        except RuntimeError as e:  # shape mismatches
+            lines = [line.strip() for line in str(e).splitlines() if "size mismatch" in line]
+            raise CheckpointMismatch(
+                f"Checkpoint {checkpoint} does not fit config {config}: {len(lines)} tensors differ "
+                f"in shape, e.g. {lines[0] if lines else e}") from None
         if missing or unexpected:
-            raise RuntimeError(
+            raise CheckpointMismatch(
                 f"Checkpoint {checkpoint} does not fit config {config}: missing {missing[:5]}"
                 f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}"
                 f"{'...' if len(unexpected) > 5 else ''}")
