@@ -47,8 +47,9 @@ final class CommandRunner {
 			if (model == null) throw new IllegalArgumentException("No model folder given (model=...)");
 			HyperstackTracking.Result result;
 			try (Tracker tracker = trackers.open(model.toPath())) {
-				if (log != null) log.info(title + ": " + tracker.describe());
-				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(command::isCanceled));
+				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(command::isCanceled), line -> {
+					if (log != null) log.info(title + ": " + line);
+				});
 			}
 			if (outputs.addRois()) OutputPublisher.addRois(result);
 			if (outputs.resultsTable()) OutputPublisher.showTable(result);

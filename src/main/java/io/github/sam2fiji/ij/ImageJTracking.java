@@ -2,6 +2,7 @@ package io.github.sam2fiji.ij;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
@@ -16,9 +17,13 @@ public final class ImageJTracking {
 
 	private ImageJTracking() {}
 
-	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel) {
+	/**
+	 * @param log receives one line naming the model, where it runs and what the prompts are
+	 */
+	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
 		SequenceLayout layout = request.layout();
 		PromptSet prompts = request.prompts(layout);
+		log.accept(tracker.describe() + "; " + prompts.summary());
 		if (request.segmentOnly()) {
 			int[] current = layout.currentFrameAndSequence();
 			return HyperstackTracking.segment(tracker, layout, prompts, current[0], current[1], cancel);

@@ -25,10 +25,15 @@ public final class OutputPublisher {
 		return rois;
 	}
 
-	/** The results table, titled after the label image; shown unless headless. */
+	/**
+	 * Fills ImageJ's "Results" table (replacing its rows, as Analyze Particles does), so that macros
+	 * read it with nResults and getResult; shown unless headless.
+	 */
 	public static ResultsTable showTable(HyperstackTracking.Result result) {
-		ResultsTable table = ResultsTables.of(result.measurements(), result.prompts().names(), result.labels().getCalibration());
-		if (!java.awt.GraphicsEnvironment.isHeadless()) table.show(result.labels().getTitle() + "-results");
+		ResultsTable table = ResultsTable.getResultsTable();
+		table.reset();
+		ResultsTables.fill(table, result.measurements(), result.prompts().names(), result.labels().getCalibration());
+		if (!java.awt.GraphicsEnvironment.isHeadless()) table.show("Results");
 		return table;
 	}
 

@@ -16,8 +16,14 @@ public final class ResultsTables {
 	 * Area (pixels), Object score, IoU, Present (1/0).
 	 */
 	public static ResultsTable of(List<ObjectMeasurement> measurements, Map<Integer, String> names, Calibration calibration) {
-		Calibration cal = calibration == null ? new Calibration() : calibration;
 		ResultsTable table = new ResultsTable();
+		fill(table, measurements, names, calibration);
+		return table;
+	}
+
+	/** Adds the rows to {@code table} (e.g. ImageJ's "Results" table, after a reset). */
+	public static void fill(ResultsTable table, List<ObjectMeasurement> measurements, Map<Integer, String> names, Calibration calibration) {
+		Calibration cal = calibration == null ? new Calibration() : calibration;
 		for (ObjectMeasurement m : measurements) {
 			table.incrementCounter();
 			table.addValue("Object", m.objectId());
@@ -32,6 +38,5 @@ public final class ResultsTables {
 			table.addValue("IoU", m.iou());
 			table.addValue("Present", m.present() ? 1 : 0);
 		}
-		return table;
 	}
 }

@@ -23,9 +23,10 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
 /**
  * Turns ImageJ ROIs into prompts (see README, "ROIs as prompts"):
  * <ul>
- * <li>point ROIs are clicks: counter 0 (the default) positive, counter 1 negative ("not this
- * object"); set the counter in the multi-point tool's options or with
- * {@code run("Point Tool...", "counter=1")} in a macro;</li>
+ * <li>point ROIs are clicks, positive by default; a click is negative ("not this object") when
+ * its counter is 1 (multi-point tool options, "Counter: 1") or when its point ROI has the property
+ * {@code sam_prompt=negative} (in a macro: {@code Roi.setProperty("sam_prompt", "negative")},
+ * since ImageJ 1 macros cannot set counters);</li>
  * <li>a plain rectangle is a box; every other area ROI (oval, polygon, freehand, traced, rotated
  * rectangle, composite) is a mask;</li>
  * <li>line and text ROIs are refused;</li>
@@ -43,6 +44,9 @@ public final class RoiPrompts {
 
 	/** Counter of a negative click in a multi-point ROI. */
 	public static final int NEGATIVE_COUNTER = 1;
+
+	/** ROI property (and its value) that makes every click of a point ROI negative. */
+	public static final String PROMPT_PROPERTY = "sam_prompt", NEGATIVE = "negative";
 
 	/**
 	 * Converts ROIs into prompts.
@@ -116,6 +120,10 @@ public final class RoiPrompts {
 		if (roi instanceof PointRoi points) {
 			FloatPolygon polygon = points.getFloatPolygon();
 			int[] counters = points.getCounters();
+			String property = points.getProperty(PROMPT_PROPERTY);
+			if (property != null && !property.isBlank() && !property.trim().equalsIgnoreCase(NEGATIVE) && !property.trim().equalsIgnoreCase("positive"))
+				throw new IllegalArgumentException(describe(roi) + " has " + PROMPT_PROPERTY + "=" + property + ": use negative or positive");
+			boolean allNegative = property != null && property.trim().equalsIgnoreCase(NEGATIVE);
 			for (int i = 0; i < polygon.npoints; i++) {
 				int pointPosition = points.getPointPosition(i);
 				int[] fs = pointPosition > 0 ? position(roi, pointPosition, layout) : roiPosition;
@@ -127,7 +135,7 @@ public final class RoiPrompts {
 				double x = Math.floor(polygon.xpoints[i]), y = Math.floor(polygon.ypoints[i]);
 				if (x < 0 || y < 0 || x >= layout.width() || y >= layout.height())
 					throw new IllegalArgumentException(describe(roi) + " has a point at (" + x + ", " + y + ") outside the " + layout.width() + " x " + layout.height() + " image");
-				builders.computeIfAbsent(key, k -> new PromptBuilder()).addPoint(new PointPrompt(x, y, counter != NEGATIVE_COUNTER), roi);
+				builders.computeIfAbsent(key, k -> new PromptBuilder()).addPoint(new PointPrompt(x, y, counter != NEGATIVE_COUNTER && !allNegative), roi);
 			}
 			return;
 		}

@@ -75,8 +75,7 @@ public class Sam2Plugin implements PlugIn {
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(), segment);
 			HyperstackTracking.Result result;
 			try (Tracker tracker = Trackers.open(Path.of(model), RuntimeOptions.defaults())) {
-				IJ.log(title + ": " + tracker.describe());
-				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER));
+				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);

@@ -54,6 +54,17 @@ class RoiPromptsTest {
 	}
 
 	@Test
+	void aNegativePropertyMakesEveryClickOfTheRoiNegative() {
+		PointRoi points = new PointRoi(new float[] { 10, 20 }, new float[] { 5, 6 }, 2);
+		points.setProperty(RoiPrompts.PROMPT_PROPERTY, "negative");
+		ObjectPrompt p = only(RoiPrompts.convert(List.of(points), layout, false));
+		assertEquals(List.of(new PointPrompt(10, 5, false), new PointPrompt(20, 6, false)), p.points());
+		points.setProperty(RoiPrompts.PROMPT_PROPERTY, "maybe");
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RoiPrompts.convert(List.of(points), layout, false));
+		assertTrue(e.getMessage().contains("sam_prompt=maybe"), e.getMessage());
+	}
+
+	@Test
 	void otherCountersAreRefused() {
 		PointRoi points = new PointRoi(new float[] { 10 }, new float[] { 5 }, 1);
 		points.setCounters(new int[] { 2 });
