@@ -30,15 +30,17 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 		if (!(minStability >= 0 && minStability <= 1)) throw new IllegalArgumentException("Stability limit must be in [0, 1], got " + minStability);
 	}
 
-	/** @return the chosen candidate's index, or -1 for none */
+	/**
+	 * @param carried whether the prompt was carried from the previous frame (not the user's)
+	 * @return the chosen candidate's index, or -1 for none
+	 */
 	int choose(MaskCandidates candidates, boolean ambiguousPrompt, boolean carried, FrameGeometry geometry) {
 		int best = -1, fallback = -1;
 		for (int k = 0; k < candidates.count(); k++) {
 			float[] logits = candidates.logits()[k];
 			double area = LowResMasks.areaFraction(logits, candidates.size(), geometry);
 			if (area <= 0 || area > maxAreaFraction) continue;
-			if (carried && candidates.ious()[k] < minCarriedIou) continue;
-			if (carried && LowResMasks.stability(logits, candidates.size(), geometry) < minStability) continue;
+			if (carried && (candidates.ious()[k] < minCarriedIou || LowResMasks.stability(logits, candidates.size(), geometry) < minStability)) continue;
 			boolean preferred = candidates.count() == 1 || (ambiguousPrompt ? k > 0 : k == 0);
 			float iou = candidates.ious()[k];
 			if (preferred) {

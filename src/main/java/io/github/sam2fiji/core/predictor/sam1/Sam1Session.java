@@ -29,9 +29,10 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * on other frames the object's previous mask is carried forward ({@link CarryForward}). Rules:
  * <ul>
  * <li>Candidates: {@link CandidateRule} (no whole-frame masks).</li>
- * <li>Lost: no acceptable candidate, a carried mask under {@code minArea} pixels, or one that grows
- * more than {@code maxGrowth} times in a frame. A lost object stays absent (empty mask) until its
- * next prompted frame in the sweep's direction.</li>
+ * <li>Missed: no acceptable candidate, a carried mask under {@code minArea} pixels, or one that
+ * grows more than {@code maxGrowth} times in a frame. The object is absent (empty mask) on that
+ * frame and its last accepted mask is carried on; after more than {@code maxMisses} misses in a
+ * row it is lost and stays absent until its next prompted frame in the sweep's direction.</li>
  * <li>Overlaps: a pixel claimed by several objects goes to the highest logit ({@link OverlapResolver}).</li>
  * <li>IDs: the user's object IDs, unchanged.</li>
  * <li>{@link ObjectResult#objectScore()}: no presence head in SAM 1, so it is the chosen mask's
@@ -43,8 +44,8 @@ import io.github.sam2fiji.core.result.ObjectResult;
  */
 final class Sam1Session implements TrackingSession {
 
-	/** An object's state carried to the next frame. */
-	private record Carried(BinaryMask mask, float[] lowRes) {}
+	/** An object's state carried to the next frame; {@code misses}: frames since the mask was last accepted. */
+	private record Carried(BinaryMask mask, float[] lowRes, int misses) {}
 
 	/** What the model said for one object on one frame, before overlaps are resolved. */
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
@@ -166,6 +167,7 @@ final class Sam1Session implements TrackingSession {
 			if (proposal == null) continue;
 			int area = positive(proposal.frameLogits());
 			boolean lost = prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0;
+			if (lost && System.getenv("SAM1_DEBUG") != null) System.out.println("LOST " + id + " frame " + f + " area " + area + " prev " + (carried == null ? -1 : carried.mask().area()));
 			if (lost) continue;
 			proposals.put(id, proposal);
 			overlaps.add(id, proposal.frameLogits());
@@ -177,11 +179,15 @@ final class Sam1Session implements TrackingSession {
 			boolean prompted = prompts.get(id).containsKey(f);
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
 			if (present) {
-				states.put(id, new Carried(mask, proposal.lowRes()));
+				states.put(id, new Carried(mask, proposal.lowRes(), 0));
 				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true));
 			}
 			else {
-				states.remove(id);
+				Carried carried = states.get(id);
+				// A carried object may miss a few frames (a blurry or low-confidence answer) before it counts as lost.
+				if (!prompted && carried != null && carried.misses() < settings.maxMisses())
+					states.put(id, new Carried(carried.mask(), carried.lowRes(), carried.misses() + 1));
+				else states.remove(id);
 				results.add(new ObjectResult(id, f, BinaryMask.empty(geometry.width(), geometry.height()), -1f, 0f, false));
 			}
 		}
@@ -208,9 +214,14 @@ final class Sam1Session implements TrackingSession {
 	private Proposal decide(DecoderPrompt prompt, boolean carried, int f) {
 		MaskCandidates candidates = networks.decode(embedding(f), prompt, geometry);
 		int k = candidateRule.choose(candidates, prompt.ambiguous(), carried, geometry);
+		if (k < 0 && System.getenv("SAM1_DEBUG") != null) {
+			StringBuilder sb = new StringBuilder("NOCAND frame " + f + ":");
+			for (int i = 0; i < candidates.count(); i++) sb.append(String.format(" [%d iou=%.3f area=%.4f stab=%.3f]", i, candidates.ious()[i], LowResMasks.areaFraction(candidates.logits()[i], lowResSize, geometry), LowResMasks.stability(candidates.logits()[i], lowResSize, geometry)));
+			System.out.println(sb);
+		}
 		if (k < 0) return null;
 		float[] lowRes = candidates.logits()[k];
-		if (System.getenv("SAM1_DEBUG") != null) {
+		if (System.getenv("SAM1_DEBUG_ALL") != null) {
 			StringBuilder sb = new StringBuilder("frame " + f + " chose " + k + ":");
 			for (int i = 0; i < candidates.count(); i++) {
 				float[] l = candidates.logits()[i];

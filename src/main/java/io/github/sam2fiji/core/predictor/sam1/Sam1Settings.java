@@ -13,9 +13,10 @@ import io.github.sam2fiji.core.image.PercentileNormalization;
  * @param minArea a carried mask smaller than this many pixels means the object is lost
  * @param maxGrowth a carried mask more than this many times the previous area means the object is
  *          lost (the model jumped to something else)
+ * @param maxMisses frames in a row a carried object may be missed (absent) before it is lost
  * @param normalization intensity mapping of frames to 0-255
  */
-public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double boxMargin, int minArea, double maxGrowth, PercentileNormalization normalization) {
+public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, PercentileNormalization normalization) {
 
 	public Sam1Settings {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("maxAreaFraction must be in (0, 1], got " + maxAreaFraction);
@@ -23,10 +24,11 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 		if (!(boxMargin >= 0)) throw new IllegalArgumentException("boxMargin must be 0 or more, got " + boxMargin);
 		if (minArea < 1) throw new IllegalArgumentException("minArea must be at least 1 pixel, got " + minArea);
 		if (!(maxGrowth > 1)) throw new IllegalArgumentException("maxGrowth must be above 1, got " + maxGrowth);
+		if (maxMisses < 0) throw new IllegalArgumentException("maxMisses must be 0 or more, got " + maxMisses);
 		if (normalization == null) throw new IllegalArgumentException("normalization is required");
 	}
 
 	public static Sam1Settings defaults() {
-		return new Sam1Settings(0.15, 0.88, 0.9, 0.1, 4, 4.0, PercentileNormalization.DEFAULT);
+		return new Sam1Settings(0.15, 0.88, 0.9, 0.1, 4, 4.0, 2, PercentileNormalization.DEFAULT);
 	}
 }
