@@ -112,8 +112,10 @@ def render(all_cells):
 
 
 def save_stack(path, planes):
+    """Multi-page TIFF whose ImageJ description makes ImageJ/Fiji open it as a time-lapse (frames=T)."""
     images = [Image.fromarray(p) for p in planes]
-    images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_deflate")
+    description = f"ImageJ=1.53t\nimages={len(planes)}\nframes={len(planes)}\nloop=false\n"
+    images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_deflate", description=description)
 
 
 def main():

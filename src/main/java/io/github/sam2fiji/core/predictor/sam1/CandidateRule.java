@@ -12,12 +12,15 @@ package io.github.sam2fiji.core.predictor.sam1;
  * area of logits &gt; +1 over area of logits &gt; -1) is under {@code minStability} (the filters of
  * SAM's automatic mask generator): when the object has gone, the model still answers, but with a
  * blurry, low-confidence patch of background.</li>
+ * <li>Drop candidates that cover another object's anchor on this frame (its clicks, or the interior
+ * point of its carried mask): a click on one of two touching cells often makes the best-rated
+ * mask the pair.</li>
  * <li>Among the remaining candidates of SAM's preferred tokens (1-3 for an ambiguous prompt, a
  * single click; 0 for a box, several clicks or a mask input, as SAM's own multimask rule), take the
  * one with the highest predicted IoU; if none of those remains, the highest of the other tokens.</li>
  * <li>No candidate left: no object (never a whole-frame mask).</li>
  * </ol>
- * A single-mask decoder gives one candidate, which passes or fails steps 1 and 2.
+ * A single-mask decoder gives one candidate, which passes or fails steps 1 to 3.
  *
  * @param maxAreaFraction largest share of the frame a mask may cover, in (0, 1]
  * @param minCarriedIou smallest predicted IoU of a carried mask
@@ -32,15 +35,17 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 
 	/**
 	 * @param carried whether the prompt was carried from the previous frame (not the user's)
+	 * @param othersAnchors low-res cell indices (y * size + x) of the other objects' anchors
 	 * @return the chosen candidate's index, or -1 for none
 	 */
-	int choose(MaskCandidates candidates, boolean ambiguousPrompt, boolean carried, FrameGeometry geometry) {
+	int choose(MaskCandidates candidates, boolean ambiguousPrompt, boolean carried, int[] othersAnchors, FrameGeometry geometry) {
 		int best = -1, fallback = -1;
 		for (int k = 0; k < candidates.count(); k++) {
 			float[] logits = candidates.logits()[k];
 			double area = LowResMasks.areaFraction(logits, candidates.size(), geometry);
 			if (area <= 0 || area > maxAreaFraction) continue;
 			if (carried && (candidates.ious()[k] < minCarriedIou || LowResMasks.stability(logits, candidates.size(), geometry) < minStability)) continue;
+			if (coversAny(logits, othersAnchors)) continue;
 			boolean preferred = candidates.count() == 1 || (ambiguousPrompt ? k > 0 : k == 0);
 			float iou = candidates.ious()[k];
 			if (preferred) {
@@ -49,5 +54,11 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 			else if (fallback < 0 || iou > candidates.ious()[fallback]) fallback = k;
 		}
 		return best >= 0 ? best : fallback;
+	}
+
+	private static boolean coversAny(float[] logits, int[] cells) {
+		for (int c : cells)
+			if (logits[c] > 0) return true;
+		return false;
 	}
 }

@@ -47,6 +47,14 @@ final class LowResMasks {
 		return out;
 	}
 
+	/** The low-res cell index (y * size + x) holding frame point (x, y). */
+	static int cellOf(double x, double y, int size, FrameGeometry g) {
+		double k = cellsPerPixel(size, g);
+		int cx = Math.min(size - 1, Math.max(0, (int) (x * k)));
+		int cy = Math.min(size - 1, Math.max(0, (int) (y * k)));
+		return cy * size + cx;
+	}
+
 	/** Share of the frame's part of the low-res grid with a positive logit. */
 	static double areaFraction(float[] lowRes, int size, FrameGeometry g) {
 		double k = cellsPerPixel(size, g);

@@ -158,12 +158,14 @@ final class Sam1Session implements TrackingSession {
 
 	/** Segments every object on frame {@code f} from its prompt there or its carried state; updates {@code states}. */
 	private FrameResult step(int f, Map<Integer, Carried> states) {
+		Map<Integer, int[]> anchors = anchors(f, states);
 		Map<Integer, Proposal> proposals = new TreeMap<>();
 		OverlapResolver overlaps = new OverlapResolver(geometry.width(), geometry.height());
 		for (int id : prompts.keySet()) {
 			ObjectPrompt prompt = prompts.get(id).get(f);
 			Carried carried = states.get(id);
-			Proposal proposal = prompt != null ? fromPrompt(prompt, f) : carried != null ? fromCarried(carried, f) : null;
+			int[] others = othersAnchors(anchors, id);
+			Proposal proposal = prompt != null ? fromPrompt(prompt, others, f) : carried != null ? fromCarried(carried, others, f) : null;
 			if (proposal == null) continue;
 			int area = positive(proposal.frameLogits());
 			boolean lost = prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0;
@@ -194,7 +196,27 @@ final class Sam1Session implements TrackingSession {
 		return new FrameResult(f, results);
 	}
 
-	private Proposal fromPrompt(ObjectPrompt prompt, int f) {
+	/** Per object on frame f: the low-res cells of its clicks there, or of its carried mask's interior point. */
+	private Map<Integer, int[]> anchors(int f, Map<Integer, Carried> states) {
+		Map<Integer, int[]> anchors = new HashMap<>();
+		for (int id : prompts.keySet()) {
+			ObjectPrompt prompt = prompts.get(id).get(f);
+			List<PointPrompt> points = new ArrayList<>();
+			if (prompt != null) {
+				prompt.points().stream().filter(PointPrompt::positive).forEach(points::add);
+				if (prompt.mask() != null) points.add(CarryForward.interiorPoint(prompt.mask()));
+			}
+			else if (states.containsKey(id)) points.add(CarryForward.interiorPoint(states.get(id).mask()));
+			anchors.put(id, points.stream().mapToInt(p -> LowResMasks.cellOf(p.x(), p.y(), lowResSize, geometry)).toArray());
+		}
+		return anchors;
+	}
+
+	private static int[] othersAnchors(Map<Integer, int[]> anchors, int id) {
+		return anchors.entrySet().stream().filter(e -> e.getKey() != id).flatMapToInt(e -> java.util.Arrays.stream(e.getValue())).toArray();
+	}
+
+	private Proposal fromPrompt(ObjectPrompt prompt, int[] others, int f) {
 		if (prompt.mask() != null) {
 			// A mask prompt is the object's mask on its frame (as SAM 2 uses a mask input as output).
 			BinaryMask m = prompt.mask();
@@ -204,16 +226,16 @@ final class Sam1Session implements TrackingSession {
 					logits[y * geometry.width() + x] = m.get(x, y) ? LowResMasks.CERTAIN : -LowResMasks.CERTAIN;
 			return new Proposal(logits, LowResMasks.fromMask(m, lowResSize, geometry), 1f);
 		}
-		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), false, f);
+		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), false, others, f);
 	}
 
-	private Proposal fromCarried(Carried carried, int f) {
-		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry), true, f);
+	private Proposal fromCarried(Carried carried, int[] others, int f) {
+		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry), true, others, f);
 	}
 
-	private Proposal decide(DecoderPrompt prompt, boolean carried, int f) {
+	private Proposal decide(DecoderPrompt prompt, boolean carried, int[] others, int f) {
 		MaskCandidates candidates = networks.decode(embedding(f), prompt, geometry);
-		int k = candidateRule.choose(candidates, prompt.ambiguous(), carried, geometry);
+		int k = candidateRule.choose(candidates, prompt.ambiguous(), carried, others, geometry);
 		if (k < 0 && System.getenv("SAM1_DEBUG") != null) {
 			StringBuilder sb = new StringBuilder("NOCAND frame " + f + ":");
 			for (int i = 0; i < candidates.count(); i++) sb.append(String.format(" [%d iou=%.3f area=%.4f stab=%.3f]", i, candidates.ious()[i], LowResMasks.areaFraction(candidates.logits()[i], lowResSize, geometry), LowResMasks.stability(candidates.logits()[i], lowResSize, geometry)));
