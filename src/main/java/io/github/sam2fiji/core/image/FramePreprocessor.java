@@ -36,10 +36,20 @@ public record FramePreprocessor(int size, float[] mean, float[] std, PercentileN
 		return std.clone();
 	}
 
-	/** The model input of {@code frame} (the frame itself is not modified). */
+	/** The model input of {@code frame}, judged 8-bit or deeper by its values (the frame itself is not modified). */
 	public float[] apply(Frame frame) {
+		return apply(frame, 0);
+	}
+
+	/**
+	 * The model input of {@code frame} from a source of {@code bitDepth} bits per sample (see
+	 * {@link FrameSource#bitDepth()}): 8 (or 24, packed RGB) takes the 8-bit path, more bits the
+	 * percentile path, 0 (unknown) judges the frame by its values. Knowing the depth keeps all frames
+	 * of a sequence on the same path.
+	 */
+	public float[] apply(Frame frame, int bitDepth) {
 		int w = frame.width(), h = frame.height(), plane = w * h;
-		boolean eightBit = isEightBit(frame.data());
+		boolean eightBit = bitDepth == 0 ? isEightBit(frame.data()) : (bitDepth == 8 || bitDepth == 24) && isEightBit(frame.data());
 		float[] values = eightBit ? frame.data() : normalization.apply(frame.data());
 		float[] out = new float[3 * size * size];
 		float[] resized = null;

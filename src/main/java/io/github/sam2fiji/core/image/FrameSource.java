@@ -13,6 +13,15 @@ public interface FrameSource {
 
 	int height();
 
+	/**
+	 * Bits per sample of the source's pixels (8, 16, 32; 24 for packed RGB counts as 8), or 0 if
+	 * unknown. Models use it to map intensities the same way on every frame (8-bit data as is,
+	 * deeper data by percentile normalisation); with 0 each frame is judged by its values.
+	 */
+	default int bitDepth() {
+		return 0;
+	}
+
 	/** Reads frame {@code index} (0-based). */
 	Frame read(int index);
 

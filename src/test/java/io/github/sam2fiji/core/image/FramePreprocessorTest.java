@@ -78,6 +78,19 @@ class FramePreprocessorTest {
 	}
 
 	@Test
+	void declaredDepthKeepsEveryFrameOnOnePath() {
+		// a dim frame of a 16-bit sequence has only values below 256: it must still be stretched
+		float[] dim = new float[30 * 20];
+		for (int i = 0; i < dim.length; i++) dim[i] = 100 + (i % 50);
+		Frame frame = new Frame(30, 20, 1, dim);
+		float[] asDeep = IMAGENET.apply(frame, 16), asEightBit = IMAGENET.apply(frame, 8), judged = IMAGENET.apply(frame);
+		assertArrayEquals(asEightBit, judged, "unknown depth: integer values 0..255 are 8-bit data");
+		float[] stretched = Resampling.pilBicubic(PercentileNormalization.DEFAULT.apply(dim), 30, 20, 16, 16);
+		for (int i = 0; i < 256; i++) assertEquals((stretched[i] - 0.485f) / 0.229f, asDeep[i], 1e-6, "16-bit: percentile path, pixel " + i);
+		assertTrue(asEightBit[0] < 0, "8-bit: 100/255 stays dim");
+	}
+
+	@Test
 	void eightBitDetection() {
 		assertTrue(FramePreprocessor.isEightBit(new float[] { 0, 255, 17 }));
 		assertTrue(!FramePreprocessor.isEightBit(new float[] { 0, 256 }));

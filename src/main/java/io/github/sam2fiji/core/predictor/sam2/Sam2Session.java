@@ -313,7 +313,7 @@ final class Sam2Session implements TrackingSession {
 	private ImageFeatures features(int frame) {
 		ImageFeatures f = featureCache.get(frame);
 		if (f != null) return f;
-		f = model.encodeImage(preprocessor.apply(frames.read(frame)));
+		f = model.encodeImage(preprocessor.apply(frames.read(frame), frames.bitDepth()));
 		featureCache.put(frame, f);
 		for (Iterator<Integer> it = featureCache.keySet().iterator(); featureCache.size() > FEATURE_CACHE_FRAMES;) {
 			it.next();
@@ -484,6 +484,13 @@ final class Sam2Session implements TrackingSession {
 	}
 
 	// ---------------------------------------------------------------- diagnostics and life cycle
+
+	/** The stored low-resolution logits (hole-filled) of an object on a frame, or null (diagnostics, parity tests). */
+	float[] lowResLogits(int objectId, int frame) {
+		ObjectTrack track = objects.get(objectId);
+		FrameOutput out = track == null ? null : track.latest(frame);
+		return out == null ? null : out.lowResLogits();
+	}
 
 	/** Frames whose data the session holds: cached image features plus stored memories over all objects. */
 	int retainedFrameCount() {
