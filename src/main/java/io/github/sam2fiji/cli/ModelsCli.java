@@ -41,7 +41,7 @@ public final class ModelsCli implements Runnable {
 	}
 
 	ModelStore store() {
-		return ModelStore.open(folder);
+		return ModelStore.at(folder);
 	}
 
 	/** Runs one store action, turning its failures into a one-line reason and exit code 1. */

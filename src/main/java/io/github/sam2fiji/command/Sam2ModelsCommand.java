@@ -55,7 +55,7 @@ public class Sam2ModelsCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			ModelStore store = ModelStore.open(models_dir == null || models_dir.getPath().isBlank() ? null : models_dir.toPath());
+			ModelStore store = ModelStore.at(models_dir == null || models_dir.getPath().isBlank() ? null : models_dir.toPath());
 			ProgressListener progress = (done, total, message) -> {
 				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done * 1000 / Math.max(1, total)), 1000, message);
 			};

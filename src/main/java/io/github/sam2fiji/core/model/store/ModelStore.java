@@ -67,7 +67,7 @@ public final class ModelStore {
 	 * The store in {@code folder}, or in {@link #defaultFolder()} when it is null, with the built-in
 	 * catalogue plus the folder's own {@value #USER_CATALOGUE} if there is one.
 	 */
-	public static ModelStore open(Path folder) {
+	public static ModelStore at(Path folder) {
 		Path f = folder != null ? folder : defaultFolder();
 		ModelCatalogue catalogue = ModelCatalogue.builtIn();
 		Path user = f.resolve(USER_CATALOGUE);
@@ -131,6 +131,19 @@ public final class ModelStore {
 			return new InstalledModel(name, "?", dir, bytes,
 				e.getMessage() + ". Remove it (models remove " + name + ") and fetch or import it again.");
 		}
+	}
+
+	/**
+	 * What a "model" argument means: an existing folder as given, else the name of a model installed
+	 * in this store; fails with advice (fetch or import it) otherwise.
+	 */
+	public Path locate(Path folderOrName) {
+		if (Files.isDirectory(folderOrName)) return folderOrName;
+		String name = folderOrName.toString();
+		if (folderOrName.getNameCount() == 1 && !name.startsWith(".") && Files.isDirectory(folder.resolve(name))) return folder.resolve(name);
+		boolean catalogued = folderOrName.getNameCount() == 1 && catalogue.find(name).isPresent();
+		throw new ModelStoreException("Model '" + name + "' is neither a folder nor installed in " + folder + ": "
+			+ (catalogued ? "fetch it (sam2-fiji models fetch " + name + ")" : "give a model package folder, or import one (sam2-fiji models import FOLDER|ARCHIVE)"));
 	}
 
 	/** The folder of an installed model, verified (sizes and sha256); fails with advice if absent or broken. */

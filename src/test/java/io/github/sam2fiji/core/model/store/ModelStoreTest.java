@@ -278,6 +278,18 @@ class ModelStoreTest {
 	}
 
 	@Test
+	void locatesAModelByFolderOrInstalledName() throws IOException {
+		serve("/tiny.zip", zip, Behaviour.NORMAL);
+		ModelStore store = store();
+		assertEquals(temp, store.locate(temp));
+		ModelStoreException notYet = assertThrows(ModelStoreException.class, () -> store.locate(Path.of("tiny")));
+		assertTrue(notYet.getMessage().contains("models fetch tiny"), notYet.getMessage());
+		Path installed = store.fetch("tiny", ProgressListener.NONE, CancellationToken.NEVER);
+		assertEquals(installed, store.locate(Path.of("tiny")));
+		assertThrows(ModelStoreException.class, () -> store.locate(Path.of("other")));
+	}
+
+	@Test
 	void unknownModelNamesTheCatalogue() throws IOException {
 		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().fetch("nope", ProgressListener.NONE, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains("The catalogue has: tiny"), e.getMessage());
