@@ -28,7 +28,7 @@ class Sam1ModelSpecTest {
 
 	@Test
 	void aPackageOfAnotherKindIsRefused() {
-		Path tiny = Path.of("test-data/sam2-tiny"); // the committed SAM 2 test package
+		Path tiny = Path.of("test-data/sam2-tiny/model"); // the committed SAM 2 test package
 		ModelFormatException e = assertThrows(ModelFormatException.class, () -> Sam1ModelSpec.of(ModelPackage.open(tiny, false)));
 		assertTrue(e.getMessage().contains("not 'sam1'"), e.getMessage());
 	}
