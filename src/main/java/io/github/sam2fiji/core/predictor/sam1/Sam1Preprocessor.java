@@ -24,14 +24,18 @@ final class Sam1Preprocessor {
 		return new FrameGeometry(width, height, spec.longestSide());
 	}
 
-	/** The [3, L, L] input, planar. */
-	float[] encoderInput(Frame frame) {
+	/**
+	 * The [3, L, L] input, planar, of a frame from a source of {@code bitDepth} bits per sample
+	 * ({@link io.github.sam2fiji.core.image.FrameSource#bitDepth()}; 0 = judge the frame by its values).
+	 */
+	float[] encoderInput(Frame frame, int bitDepth) {
 		FrameGeometry g = geometry(frame.width(), frame.height());
 		int side = spec.longestSide();
 		int rw = g.resizedWidth(), rh = g.resizedHeight();
 		int plane = frame.width() * frame.height();
 		float[] unit255 = frame.data();
-		if (!isEightBit(unit255)) {
+		boolean eightBit = bitDepth == 0 ? isEightBit(unit255) : (bitDepth == 8 || bitDepth == 24) && isEightBit(unit255);
+		if (!eightBit) {
 			unit255 = normalization.apply(unit255);
 			for (int i = 0; i < unit255.length; i++) unit255[i] *= 255f;
 		}

@@ -263,7 +263,7 @@ final class Sam1Session implements TrackingSession {
 			if (frame.width() != geometry.width() || frame.height() != geometry.height())
 				throw new IllegalStateException("Frame " + f + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
 			embedding = null; // let the previous one go before the next is made
-			embedding = networks.encode(preprocessor.encoderInput(frame));
+			embedding = networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
 			embeddedFrame = f;
 		}
 		return embedding;
