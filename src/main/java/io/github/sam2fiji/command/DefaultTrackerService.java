@@ -7,15 +7,19 @@ import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
 import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
-/** Opens trackers with {@link Trackers#open} and the default runtime options (GPU if present). */
+/**
+ * Opens trackers with {@link Trackers#open} and the default runtime options (GPU if present); the
+ * model is a package folder or the name of an installed model ({@link ModelStore#locate}).
+ */
 @Plugin(type = Service.class)
 public class DefaultTrackerService extends AbstractService implements TrackerService {
 
 	@Override
 	public Tracker open(Path modelFolder) {
-		return Trackers.open(modelFolder, RuntimeOptions.defaults());
+		return Trackers.open(ModelStore.at(null).locate(modelFolder), RuntimeOptions.defaults());
 	}
 }

@@ -13,6 +13,6 @@ import io.github.sam2fiji.core.predictor.Tracker;
  */
 public interface TrackerService extends SciJavaService {
 
-	/** Opens the model package in {@code modelFolder}; the caller closes the tracker. */
+	/** Opens the model package in {@code modelFolder} (or the installed model of that name); the caller closes the tracker. */
 	Tracker open(Path modelFolder);
 }

@@ -10,6 +10,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -74,7 +75,7 @@ public class Sam2Plugin implements PlugIn {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(), segment);
 			HyperstackTracking.Result result;
-			try (Tracker tracker = Trackers.open(Path.of(model), RuntimeOptions.defaults())) {
+			try (Tracker tracker = Trackers.open(ModelStore.at(null).locate(Path.of(model)), RuntimeOptions.defaults())) {
 				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
 			if (addRois) OutputPublisher.addRois(result);

@@ -97,7 +97,9 @@ class CommandsHeadlessTest {
 		plane.fill(new OvalRoi(4, 4, 8, 8));
 		plane.setValue(30);
 		plane.fill(new OvalRoi(24, 14, 8, 8));
-		CommandModule module = run(Sam2TrackCommand.class, inputs(movie, "label_image", new ImagePlus("stardist", plane)));
+		// Scripts may pass the model as a String: SciJava converts it to the File parameter.
+		CommandModule module = run(Sam2TrackCommand.class, inputs(movie, "label_image", new ImagePlus("stardist", plane), "model", model.toString()));
+		assertFalse(module.isCanceled(), module.getCancelReason());
 		ImagePlus labels = (ImagePlus) module.getOutput("labels");
 		for (int t = 1; t <= 4; t++) {
 			assertEquals(12, (int) labels.getStack().getProcessor(t).getf(8, 8));
@@ -150,7 +152,7 @@ class CommandsHeadlessTest {
 		assertNull(module.getOutput("labels"));
 		assertEquals("SAM 2 Track: Channel 2 does not exist: cells.tif has 1 channel", module.getCancelReason());
 
-		Path missing = model.resolve("nope");
+		Path missing = model.resolve("nope/deeper");
 		module = run(Sam2TrackCommand.class, inputs(movie, "model", missing.toFile()));
 		assertTrue(module.getCancelReason().startsWith("SAM 2 Track: Model folder not found"), module.getCancelReason());
 		assertFalse(Files.exists(missing));
