@@ -36,6 +36,13 @@ public final class ImagePlusFrameSource implements FrameSource {
 		return layout.height();
 	}
 
+	/** The image's bit depth; packed RGB (24) counts as 8 bits per sample. */
+	@Override
+	public int bitDepth() {
+		int depth = layout.image().getBitDepth();
+		return depth == 24 ? 8 : depth;
+	}
+
 	@Override
 	public Frame read(int index) {
 		checkIndex(index);

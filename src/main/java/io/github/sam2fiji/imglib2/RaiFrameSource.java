@@ -5,6 +5,8 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.blocks.PrimitiveBlocks;
 import net.imglib2.converter.Converters;
 import net.imglib2.type.numeric.RealType;
+import net.imglib2.type.numeric.integer.UnsignedByteType;
+import net.imglib2.type.numeric.integer.UnsignedShortType;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 
@@ -53,6 +55,16 @@ public final class RaiFrameSource<T extends RealType<T>> implements FrameSource 
 	@Override
 	public int height() {
 		return height;
+	}
+
+	/** 8, 16 or 32 for unsigned bytes, unsigned shorts and floats; 0 (unknown) for other types. */
+	@Override
+	public int bitDepth() {
+		T type = image.getType();
+		if (type instanceof UnsignedByteType) return 8;
+		if (type instanceof UnsignedShortType) return 16;
+		if (type instanceof FloatType) return 32;
+		return 0;
 	}
 
 	@Override

@@ -64,6 +64,7 @@ class SequenceLayoutTest {
 				// Disc centre value encodes the plane: 1000 c + 100 z + t (1-based).
 				assertEquals(2000 + 100 * (z + 1) + (t + 1), f.get(0, 40 / 3 + t + 1, 15));
 			}
+		assertEquals(16, layout.source(0).bitDepth());
 		SequenceLayout alongZ = SequenceLayout.of(image, TrackAxis.Z, 1);
 		assertEquals(1000 + 300 + 2, alongZ.source(1).read(2).get(0, 40 / 3 + 2, 15));
 		assertThrows(IndexOutOfBoundsException.class, () -> layout.source(0).read(4));
@@ -75,6 +76,7 @@ class SequenceLayoutTest {
 		cp.set(3, 2, 0x102030);
 		Frame f = SequenceLayout.of(new ImagePlus("rgb", cp), TrackAxis.AUTO, 1).source(0).read(0);
 		assertEquals(3, f.channels());
+		assertEquals(8, SequenceLayout.of(new ImagePlus("rgb", cp), TrackAxis.AUTO, 1).source(0).bitDepth());
 		assertEquals(0x10, f.get(0, 3, 2));
 		assertEquals(0x20, f.get(1, 3, 2));
 		assertEquals(0x30, f.get(2, 3, 2));

@@ -33,6 +33,7 @@ class ImgLib2AdaptersTest {
 		}
 		RaiFrameSource<UnsignedShortType> source = new RaiFrameSource<>(img);
 		assertEquals(3, source.frameCount());
+		assertEquals(16, source.bitDepth());
 		assertEquals(6, source.width());
 		assertEquals(4, source.height());
 		for (int t = 0; t < 3; t++) {
@@ -48,6 +49,7 @@ class ImgLib2AdaptersTest {
 		ArrayImg<ByteType, ByteArray> img = ArrayImgs.bytes(new byte[] { -5, 1, 2, 3 }, 2, 2);
 		RaiFrameSource<ByteType> single = new RaiFrameSource<>(Views.translate(img, 10, 20));
 		assertEquals(1, single.frameCount());
+		assertEquals(0, single.bitDepth(), "signed bytes: unknown depth, judged per frame");
 		assertEquals(-5, single.read(0).get(0, 0, 0));
 		assertEquals(3, single.read(0).get(0, 1, 1));
 		assertThrows(IllegalArgumentException.class, () -> new RaiFrameSource<>(ArrayImgs.bytes(2, 2, 2, 2)));
