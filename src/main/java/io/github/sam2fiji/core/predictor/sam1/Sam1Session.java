@@ -169,7 +169,6 @@ final class Sam1Session implements TrackingSession {
 			if (proposal == null) continue;
 			int area = positive(proposal.frameLogits());
 			boolean lost = prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0;
-			if (lost && System.getenv("SAM1_DEBUG") != null) System.out.println("LOST " + id + " frame " + f + " area " + area + " prev " + (carried == null ? -1 : carried.mask().area()));
 			if (lost) continue;
 			proposals.put(id, proposal);
 			overlaps.add(id, proposal.frameLogits());
@@ -236,23 +235,8 @@ final class Sam1Session implements TrackingSession {
 	private Proposal decide(DecoderPrompt prompt, boolean carried, int[] others, int f) {
 		MaskCandidates candidates = networks.decode(embedding(f), prompt, geometry);
 		int k = candidateRule.choose(candidates, prompt.ambiguous(), carried, others, geometry);
-		if (k < 0 && System.getenv("SAM1_DEBUG") != null) {
-			StringBuilder sb = new StringBuilder("NOCAND frame " + f + ":");
-			for (int i = 0; i < candidates.count(); i++) sb.append(String.format(" [%d iou=%.3f area=%.4f stab=%.3f]", i, candidates.ious()[i], LowResMasks.areaFraction(candidates.logits()[i], lowResSize, geometry), LowResMasks.stability(candidates.logits()[i], lowResSize, geometry)));
-			System.out.println(sb);
-		}
 		if (k < 0) return null;
 		float[] lowRes = candidates.logits()[k];
-		if (System.getenv("SAM1_DEBUG_ALL") != null) {
-			StringBuilder sb = new StringBuilder("frame " + f + " chose " + k + ":");
-			for (int i = 0; i < candidates.count(); i++) {
-				float[] l = candidates.logits()[i];
-				int hi = 0, lo = 0;
-				for (float v : l) { if (v > 1) hi++; if (v > -1) lo++; }
-				sb.append(String.format(" [%d iou=%.3f area=%.4f stab=%.3f]", i, candidates.ious()[i], LowResMasks.areaFraction(l, lowResSize, geometry), lo == 0 ? 0 : (double) hi / lo));
-			}
-			System.out.println(sb);
-		}
 		return new Proposal(LowResMasks.toFrame(lowRes, lowResSize, geometry), lowRes, candidates.ious()[k]);
 	}
 
