@@ -50,6 +50,9 @@ final class Sam1Session implements TrackingSession {
 	/** What the model said for one object on one frame, before overlaps are resolved. */
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
 
+	/** A proposal that passed the area rules; its frame-sized logits already went to the overlap resolver. */
+	private record Accepted(float[] lowRes, float iou) {}
+
 	private final FrameSource frames;
 	private final Sam1Networks networks;
 	private final Sam1Preprocessor preprocessor;
@@ -159,7 +162,7 @@ final class Sam1Session implements TrackingSession {
 	/** Segments every object on frame {@code f} from its prompt there or its carried state; updates {@code states}. */
 	private FrameResult step(int f, Map<Integer, Carried> states) {
 		Map<Integer, int[]> anchors = anchors(f, states);
-		Map<Integer, Proposal> proposals = new TreeMap<>();
+		Map<Integer, Accepted> accepted = new TreeMap<>();
 		OverlapResolver overlaps = new OverlapResolver(geometry.width(), geometry.height());
 		for (int id : prompts.keySet()) {
 			ObjectPrompt prompt = prompts.get(id).get(f);
@@ -170,12 +173,12 @@ final class Sam1Session implements TrackingSession {
 			int area = positive(proposal.frameLogits());
 			boolean lost = prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0;
 			if (lost) continue;
-			proposals.put(id, proposal);
 			overlaps.add(id, proposal.frameLogits());
+			accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
 		}
 		List<ObjectResult> results = new ArrayList<>();
 		for (int id : prompts.keySet()) {
-			Proposal proposal = proposals.get(id);
+			Accepted proposal = accepted.get(id);
 			BinaryMask mask = proposal != null ? overlaps.maskOf(id) : null;
 			boolean prompted = prompts.get(id).containsKey(f);
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
