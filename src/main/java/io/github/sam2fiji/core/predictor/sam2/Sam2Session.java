@@ -109,8 +109,8 @@ final class Sam2Session implements TrackingSession {
 			float[] mask = maskAtModelSize(prompt.mask());
 			track.masks.put(frame, mask);
 			track.points.remove(frame);
-			out = s.maskInputAsOutput() ? maskAsOutput(features(frame), mask)
-				: segment(track, frame, initial, null, mask, reverse, false, null);
+			// use_mask_input_as_output_without_sam (required by Sam2Settings): the mask is the output
+			out = maskAsOutput(features(frame), mask);
 		}
 		else {
 			ObjectTrack.Points points = modelPoints(prompt.points(), prompt.box());
@@ -124,7 +124,7 @@ final class Sam2Session implements TrackingSession {
 			if (previous == null) previous = track.conditioning.get(frame);
 			if (previous == null) previous = track.nonConditioning.get(frame);
 			float[] previousLogits = previous != null && previous.lowResLogits() != null ? MaskLogits.clamp(previous.lowResLogits(), REFED_LOGIT_LIMIT) : null;
-			out = segment(track, frame, initial, points, null, reverse, false, previousLogits);
+			out = segment(track, frame, initial, points, reverse, false, previousLogits);
 		}
 		track.temp(conditioning).put(frame, out);
 	}
@@ -184,13 +184,13 @@ final class Sam2Session implements TrackingSession {
 	// ---------------------------------------------------------------- one frame, one object
 
 	/**
-	 * _run_single_frame_inference / track_step for one object: mask prompt, or memory-conditioned
-	 * (or, on an initial conditioning frame, memory-free) SAM heads; optionally the new memory.
+	 * _run_single_frame_inference / track_step for one object without a mask prompt:
+	 * memory-conditioned (or, on an initial conditioning frame, memory-free) SAM heads; optionally
+	 * the new memory.
 	 */
-	private FrameOutput segment(ObjectTrack track, int frame, boolean initial, ObjectTrack.Points points, float[] mask,
+	private FrameOutput segment(ObjectTrack track, int frame, boolean initial, ObjectTrack.Points points,
 		boolean reverse, boolean encodeMemory, float[] previousLogits) {
 		ImageFeatures f = features(frame);
-		if (mask != null && s.maskInputAsOutput()) return maskAsOutput(f, mask);
 		float[] pixFeat = initial ? withNoMemory(f.visionFeat()) : conditionOnMemory(track, frame, f, reverse);
 		int pointCount = points == null ? 0 : points.labels().length;
 		HeadsPrompt prompt = points == null ? new HeadsPrompt(new float[2], new int[] { -1 }, previousLogits)
@@ -443,7 +443,7 @@ final class Sam2Session implements TrackingSession {
 			for (ObjectTrack track : objects.values()) {
 				FrameOutput out = track.conditioning.get(frame);
 				if (out == null) {
-					out = segment(track, frame, false, null, null, reverse, true, null);
+					out = segment(track, frame, false, null, reverse, true, null);
 					track.nonConditioning.put(frame, out);
 				}
 				track.tracked.put(frame, reverse);

@@ -47,6 +47,8 @@ record Sam2Settings(
 			triple(p, "std", new float[] { 0.229f, 0.224f, 0.225f }, where));
 		if (!r.bool("directly_add_no_mem_embed"))
 			throw new ModelFormatException(where + ": directly_add_no_mem_embed = false is not supported by this runtime (all official SAM 2 / 2.1 configs use true)");
+		if (!r.bool("use_mask_input_as_output_without_sam"))
+			throw new ModelFormatException(where + ": use_mask_input_as_output_without_sam = false is not supported by this runtime (all official SAM 2 / 2.1 configs use true)");
 		if (!r.bool("use_obj_ptrs_in_encoder") || !r.bool("pred_obj_scores"))
 			throw new ModelFormatException(where + ": packages without object pointers or object scores are not supported (all official SAM 2 / 2.1 configs have them)");
 		if (s.featureSize * 16 != s.imageSize || s.lowResMaskSize != 4 * s.featureSize)
