@@ -39,8 +39,6 @@ final class CtcFolders {
 
 	/** A result: one labels array per frame, read on demand. */
 	private interface ResultFrames {
-		int count();
-
 		int[] frame(int t) throws IOException;
 	}
 
@@ -66,11 +64,6 @@ final class CtcFolders {
 			Path resTrack = result.resolve("res_track.txt");
 			if (Files.isRegularFile(resTrack)) resultTracks = TrackFiles.parse(Files.readString(resTrack), resTrack.toString());
 			res = new ResultFrames() {
-				@Override
-				public int count() {
-					return frames;
-				}
-
 				@Override
 				public int[] frame(int t) throws IOException {
 					return labels(open(masks.get(t)), masks.get(t));
@@ -111,11 +104,6 @@ final class CtcFolders {
 		else
 			throw new IllegalArgumentException(file + " has " + stack.getStackSize() + " images (" + stack.getNFrames() + " time points); the ground truth has " + frames + " frames");
 		return new ResultFrames() {
-			@Override
-			public int count() {
-				return frames;
-			}
-
 			@Override
 			public int[] frame(int t) {
 				return labels(stack, file, t * perFrame + 1, perFrame);

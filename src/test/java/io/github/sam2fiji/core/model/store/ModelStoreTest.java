@@ -223,6 +223,21 @@ class ModelStoreTest {
 	}
 
 	@Test
+	void refusesLinkEntries() throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+			TarArchiveEntry link = new TarArchiveEntry("pkg/graph.onnx", TarArchiveEntry.LF_SYMLINK);
+			link.setLinkName("/etc/passwd");
+			tar.putArchiveEntry(link);
+			tar.closeArchiveEntry();
+		}
+		Path tgz = Files.write(temp.resolve("link.tgz"), bytes.toByteArray());
+		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "link", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(e.getMessage().contains("link entry"), e.getMessage());
+		assertEquals(List.of(), cacheEntries());
+	}
+
+	@Test
 	void refusesAnArchiveWithoutAPackage() throws IOException {
 		Path tgz = Files.write(temp.resolve("bare.tgz"), tarGz(Map.of("a/b/graph.onnx", graph)));
 		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "bare", ProgressListener.NONE, CancellationToken.NEVER));
