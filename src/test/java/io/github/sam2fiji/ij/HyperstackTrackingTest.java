@@ -167,6 +167,26 @@ class HyperstackTrackingTest {
 	}
 
 	@Test
+	void escapeInImageJCancels() {
+		ImagePlus movie = TestImages.hyperstack("e", 32, 32, 1, 1, 6);
+		SequenceLayout layout = SequenceLayout.of(movie, TrackAxis.T, 1);
+		Roi r = new Roi(4, 4, 6, 6);
+		r.setPosition(1);
+		FakeTracker tracker = new FakeTracker();
+		tracker.afterFrame = f -> {
+			if (f == 1) ij.IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+		};
+		try {
+			CancellationToken token = ImageJProgress.escapeOr(CancellationToken.NEVER);
+			assertThrows(CancelledException.class, () -> HyperstackTracking.track(tracker, layout, RoiPrompts.convert(List.of(r), layout, false), Direction.FORWARD, ProgressListener.NONE, token));
+			assertEquals(List.of(0, 1), tracker.framesRead);
+		}
+		finally {
+			ij.IJ.resetEscape();
+		}
+	}
+
+	@Test
 	void segmentWritesOnlyTheCurrentPlane() {
 		ImagePlus movie = TestImages.hyperstack("s.tif", 32, 32, 1, 1, 5);
 		movie.setT(4);
