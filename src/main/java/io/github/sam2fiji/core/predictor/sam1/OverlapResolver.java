@@ -39,10 +39,15 @@ final class OverlapResolver {
 
 	/** The pixels the object kept; empty if it was never added or lost everything. */
 	BinaryMask maskOf(int objectId) {
+		return maskOf(objectId, null);
+	}
+
+	/** As {@link #maskOf(int)}, without the pixels where {@code claimed} (frame-sized, may be null) is non-zero. */
+	BinaryMask maskOf(int objectId, int[] claimed) {
 		int index = ids.indexOf(objectId);
 		byte[] bits = new byte[width * height];
 		if (index >= 0)
-			for (int i = 0; i < bits.length; i++) bits[i] = owner[i] == index ? (byte) 1 : 0;
+			for (int i = 0; i < bits.length; i++) bits[i] = owner[i] == index && (claimed == null || claimed[i] == 0) ? (byte) 1 : 0;
 		return BinaryMask.of(width, height, bits);
 	}
 }

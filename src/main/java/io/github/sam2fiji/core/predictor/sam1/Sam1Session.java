@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,8 +39,8 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * <li>{@link ObjectResult#objectScore()}: no presence head in SAM 1, so it is the chosen mask's
  * predicted IoU when the object is present and -1 when it is absent.</li>
  * <li>{@link Direction#BOTH}: forward from the earliest prompted frame to the end, then backward
- * from there to the start, carrying each object from its state on that earliest frame (as SAM 2's
- * video predictor); an object first prompted later is tracked from its own first prompt onwards.</li>
+ * to the start, each object carried backward from its own first prompted frame (see
+ * {@link #propagateBoth}).</li>
  * </ul>
  */
 final class Sam1Session implements TrackingSession {
@@ -110,7 +111,7 @@ final class Sam1Session implements TrackingSession {
 	public FrameResult segmentFrame(int frame, CancellationToken cancel) {
 		frames.checkIndex(frame);
 		cancel.throwIfCancelled();
-		return step(frame, new HashMap<>());
+		return step(frame, new HashMap<>(), prompts.keySet(), null);
 	}
 
 	@Override
@@ -134,13 +135,9 @@ final class Sam1Session implements TrackingSession {
 		};
 		try {
 			switch (direction) {
-				case FORWARD -> sweep(first, n - 1, new HashMap<>(), counted, cancel, null);
-				case BACKWARD -> sweep(last, 0, new HashMap<>(), counted, cancel, null);
-				case BOTH -> {
-					Map<Integer, Carried> atFirst = new HashMap<>();
-					sweep(first, n - 1, new HashMap<>(), counted, cancel, atFirst);
-					if (first > 0) sweep(first - 1, 0, atFirst, counted, cancel, null);
-				}
+				case FORWARD -> sweep(first, n - 1, new HashMap<>(), counted, cancel);
+				case BACKWARD -> sweep(last, 0, new HashMap<>(), counted, cancel);
+				case BOTH -> propagateBoth(first, counted, cancel);
 			}
 		}
 		finally {
@@ -148,23 +145,96 @@ final class Sam1Session implements TrackingSession {
 		}
 	}
 
-	/** Frames {@code from} to {@code to} (either way); {@code captureFirst}, if given, receives the states after the first frame. */
-	private void sweep(int from, int to, Map<Integer, Carried> states, Consumer<FrameResult> sink, CancellationToken cancel, Map<Integer, Carried> captureFirst) {
+	/** Frames {@code from} to {@code to} (either way), all objects. */
+	private void sweep(int from, int to, Map<Integer, Carried> states, Consumer<FrameResult> sink, CancellationToken cancel) {
 		int stepBy = to >= from ? 1 : -1;
 		for (int f = from; f != to + stepBy; f += stepBy) {
 			cancel.throwIfCancelled();
-			FrameResult result = step(f, states);
-			if (f == from && captureFirst != null) captureFirst.putAll(states);
-			sink.accept(result);
+			sink.accept(step(f, states, prompts.keySet(), null));
 		}
 	}
 
-	/** Segments every object on frame {@code f} from its prompt there or its carried state; updates {@code states}. */
-	private FrameResult step(int f, Map<Integer, Carried> states) {
-		Map<Integer, int[]> anchors = anchors(f, states);
+	/**
+	 * Both ways: forward from the earliest prompted frame to the end, then backward to the start,
+	 * each object carried backward from its own first prompted frame. Frames before the last object's
+	 * first prompt are held back (as a label map) until the backward sweep has added the objects
+	 * first prompted after them; the backward sweep gives those objects only pixels no forward-tracked
+	 * object holds. Every frame is delivered once.
+	 */
+	private void propagateBoth(int first, Consumer<FrameResult> sink, CancellationToken cancel) {
+		Map<Integer, Integer> firstPrompt = new TreeMap<>();
+		prompts.forEach((id, byFrame) -> firstPrompt.put(id, byFrame.firstKey()));
+		int lastStart = firstPrompt.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+		Map<Integer, Carried> states = new HashMap<>();
+		Map<Integer, Carried> startStates = new HashMap<>();
+		Map<Integer, HeldFrame> held = new HashMap<>();
+		for (int f = first; f < frames.frameCount(); f++) {
+			cancel.throwIfCancelled();
+			FrameResult result = step(f, states, prompts.keySet(), null);
+			for (var e : firstPrompt.entrySet())
+				if (e.getValue() == f && states.containsKey(e.getKey())) startStates.put(e.getKey(), states.get(e.getKey()));
+			if (f < lastStart) held.put(f, HeldFrame.of(result, geometry.width() * geometry.height()));
+			else sink.accept(result);
+		}
+		Map<Integer, Carried> back = new HashMap<>();
+		for (int f = lastStart - 1; f >= 0; f--) {
+			cancel.throwIfCancelled();
+			Set<Integer> active = new TreeSet<>();
+			for (var e : firstPrompt.entrySet()) {
+				if (e.getValue() <= f) continue;
+				active.add(e.getKey());
+				if (e.getValue() == f + 1 && startStates.containsKey(e.getKey())) back.put(e.getKey(), startStates.get(e.getKey()));
+			}
+			HeldFrame forward = held.remove(f);
+			FrameResult backward = step(f, back, active, forward == null ? null : forward.labels());
+			sink.accept(forward == null ? backward : forward.merge(backward, geometry.width(), geometry.height()));
+		}
+	}
+
+	/** A frame's forward result kept compactly (one int label per pixel) until the backward sweep has added to it. */
+	private record HeldFrame(int frame, int[] labels, Map<Integer, Float> ious) {
+
+		static HeldFrame of(FrameResult r, int pixels) {
+			int[] labels = new int[pixels];
+			Map<Integer, Float> ious = new TreeMap<>();
+			for (ObjectResult o : r.objects()) {
+				ious.put(o.objectId(), o.present() ? o.iou() : Float.NaN);
+				if (!o.present()) continue;
+				byte[] bits = o.mask().toBytes();
+				for (int i = 0; i < pixels; i++) if (bits[i] != 0) labels[i] = o.objectId();
+			}
+			return new HeldFrame(r.frame(), labels, ious);
+		}
+
+		/** The held objects plus the backward sweep's objects (those not held present). */
+		FrameResult merge(FrameResult backward, int width, int height) {
+			Map<Integer, ObjectResult> byId = new TreeMap<>();
+			for (var e : ious.entrySet()) {
+				int id = e.getKey();
+				if (Float.isNaN(e.getValue())) {
+					byId.put(id, new ObjectResult(id, frame, BinaryMask.empty(width, height), -1f, 0f, false));
+					continue;
+				}
+				byte[] bits = new byte[labels.length];
+				for (int i = 0; i < bits.length; i++) bits[i] = labels[i] == id ? (byte) 1 : 0;
+				byId.put(id, new ObjectResult(id, frame, BinaryMask.of(width, height, bits), e.getValue(), e.getValue(), true));
+			}
+			for (ObjectResult o : backward.objects())
+				if (o.present() || !byId.containsKey(o.objectId()) || !byId.get(o.objectId()).present()) byId.put(o.objectId(), o);
+			return new FrameResult(frame, new ArrayList<>(byId.values()));
+		}
+	}
+
+	/**
+	 * Segments the {@code active} objects on frame {@code f} from their prompts there or their
+	 * carried states; updates {@code states}. Pixels where {@code claimed} is non-zero (held by
+	 * objects of another sweep; may be null) are not given to these objects.
+	 */
+	private FrameResult step(int f, Map<Integer, Carried> states, Set<Integer> active, int[] claimed) {
+		Map<Integer, int[]> anchors = anchors(f, states, active);
 		Map<Integer, Accepted> accepted = new TreeMap<>();
 		OverlapResolver overlaps = new OverlapResolver(geometry.width(), geometry.height());
-		for (int id : prompts.keySet()) {
+		for (int id : active) {
 			ObjectPrompt prompt = prompts.get(id).get(f);
 			Carried carried = states.get(id);
 			int[] others = othersAnchors(anchors, id);
@@ -177,9 +247,9 @@ final class Sam1Session implements TrackingSession {
 			accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
 		}
 		List<ObjectResult> results = new ArrayList<>();
-		for (int id : prompts.keySet()) {
+		for (int id : active) {
 			Accepted proposal = accepted.get(id);
-			BinaryMask mask = proposal != null ? overlaps.maskOf(id) : null;
+			BinaryMask mask = proposal != null ? overlaps.maskOf(id, claimed) : null;
 			boolean prompted = prompts.get(id).containsKey(f);
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
 			if (present) {
@@ -199,9 +269,9 @@ final class Sam1Session implements TrackingSession {
 	}
 
 	/** Per object on frame f: the low-res cells of its clicks there, or of its carried mask's interior point. */
-	private Map<Integer, int[]> anchors(int f, Map<Integer, Carried> states) {
+	private Map<Integer, int[]> anchors(int f, Map<Integer, Carried> states, Set<Integer> active) {
 		Map<Integer, int[]> anchors = new HashMap<>();
-		for (int id : prompts.keySet()) {
+		for (int id : active) {
 			ObjectPrompt prompt = prompts.get(id).get(f);
 			List<PointPrompt> points = new ArrayList<>();
 			if (prompt != null) {

@@ -96,4 +96,26 @@ class Sam1TrackerTest {
 			else if (truth.area() > 400) assertTrue(o.mask().iou(truth) >= 0.7, "frame " + r.frame() + " IoU " + o.mask().iou(truth));
 		}
 	}
+
+	@Test
+	void bothWaysTracksAnObjectFirstPromptedLaterBackToTheStart() {
+		int n = 6;
+		// Disc 1 clicked on frame 0, disc 2 only on frame 3: "both" must find disc 2 on frames 0-2 too.
+		SyntheticFrames frames = new SyntheticFrames(256, 256, n, 4, SyntheticFrames.moving(60, 70, 6, 4, 18, n), SyntheticFrames.moving(190, 180, -5, -3, 20, n));
+		List<FrameResult> results = new ArrayList<>();
+		try (TrackingSession session = tracker.newSession(frames)) {
+			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(60, 70, true))));
+			session.addPrompt(ObjectPrompt.points(2, 3, List.of(new PointPrompt(175, 171, true))));
+			session.propagate(Direction.BOTH, results::add, ProgressListener.NONE, CancellationToken.NEVER);
+		}
+		assertEquals(n, results.size());
+		assertEquals(n, results.stream().mapToInt(FrameResult::frame).distinct().count(), "each frame delivered once");
+		for (FrameResult r : results) {
+			assertEquals(List.of(1, 2), r.objects().stream().map(ObjectResult::objectId).toList());
+			for (ObjectResult o : r.objects()) {
+				double iou = o.mask().iou(frames.truth(o.objectId() - 1, r.frame()));
+				assertTrue(o.present() && iou >= 0.8, "object " + o.objectId() + " frame " + r.frame() + ": IoU " + iou);
+			}
+		}
+	}
 }
