@@ -108,23 +108,53 @@ public class TrackCli implements Callable<Integer> {
 			TrackAxis trackAxis = TrackAxis.parse(axis);
 			Direction dir = Direction.parse(direction);
 			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
-			try (Tracker tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads))) {
-				err.println("model: " + tracker.describe());
+			int failed = 0;
+			Tracker tracker = null;
+			try {
 				for (Path stack : stacks) {
 					Path out = batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;
 					Path ctcFolder = ctc == null ? null : batch ? ctc.resolve(stem(stack)) : ctc;
 					long start = System.nanoTime();
-					int objects = trackOne(tracker, stack, trackAxis, dir, out, ctcFolder, batch);
-					err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, objects, (System.nanoTime() - start) / 1e9);
+					try {
+						// Input and prompts are checked before the model is loaded, so bad input fails fast.
+						Job job = prepare(stack, trackAxis, batch);
+						if (tracker == null) {
+							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
+							err.println("model: " + tracker.describe());
+						}
+						track(tracker, job, dir, out, ctcFolder, err);
+						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, job.prompts().names().size(), (System.nanoTime() - start) / 1e9);
+					}
+					catch (RuntimeException | IOException e) {
+						if (!batch) throw e;
+						// A batch goes on with the other stacks and fails at the end.
+						failed++;
+						err.println("sam2-fiji track: " + stack.getFileName() + ": " + message(e));
+					}
 					err.flush();
 				}
+			}
+			finally {
+				if (tracker != null) tracker.close();
+			}
+			if (failed > 0) {
+				err.println("sam2-fiji track: " + failed + " of " + stacks.size() + " stacks failed");
+				return 1;
 			}
 			return 0;
 		}
 		catch (RuntimeException | IOException e) {
-			err.println("sam2-fiji track: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+			err.println("sam2-fiji track: " + message(e));
 			return 1;
 		}
+	}
+
+	private static String message(Exception e) {
+		return e.getMessage() == null ? e.toString() : e.getMessage();
+	}
+
+	/** A stack read and its prompts checked, ready to track. */
+	private record Job(Path stack, SequenceLayout layout, PromptSet prompts) {
 	}
 
 	private List<Path> inputs() throws IOException {
@@ -138,19 +168,30 @@ public class TrackCli implements Callable<Integer> {
 		return stacks;
 	}
 
-	private int trackOne(Tracker tracker, Path stack, TrackAxis trackAxis, Direction dir, Path out, Path ctcFolder, boolean batch) throws IOException {
+	private Job prepare(Path stack, TrackAxis trackAxis, boolean batch) throws IOException {
 		ImagePlus image = IJ.openImage(stack.toString());
 		if (image == null) throw new IllegalArgumentException(stack + ": cannot be read as an image");
 		SequenceLayout layout = SequenceLayout.of(image, trackAxis, channel);
-		PromptSet promptSet = promptsFor(stack, layout, batch);
-		HyperstackTracking.Result result = HyperstackTracking.track(tracker, layout, promptSet, dir, (done, total, message) -> {}, CancellationToken.NEVER);
+		return new Job(stack, layout, promptsFor(stack, layout, batch));
+	}
+
+	private void track(Tracker tracker, Job job, Direction dir, Path out, Path ctcFolder, PrintWriter err) throws IOException {
+		boolean console = System.console() != null;
+		String name = job.stack().getFileName().toString();
+		HyperstackTracking.Result result = HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, (done, total, message) -> {
+			// On a terminal, one line that updates in place.
+			if (console) {
+				err.print("\r" + name + ": " + message + " (" + done + "/" + total + ")   ");
+				err.flush();
+			}
+		}, CancellationToken.NEVER);
+		if (console) err.print("\r");
 		if (out.getParent() != null) Files.createDirectories(out.getParent());
 		ImagePlus labels = result.labels();
 		FileSaver saver = new FileSaver(labels);
 		boolean ok = labels.getStackSize() > 1 ? saver.saveAsTiffStack(out.toString()) : saver.saveAsTiff(out.toString());
 		if (!ok) throw new IOException("Cannot write " + out);
 		if (ctcFolder != null) CtcExporter.write(labels, ctcFolder);
-		return result.prompts().names().size();
 	}
 
 	private PromptSet promptsFor(Path stack, SequenceLayout layout, boolean batch) throws IOException {

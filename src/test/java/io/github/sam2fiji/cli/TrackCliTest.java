@@ -29,13 +29,17 @@ class TrackCliTest {
 	Path dir;
 
 	private final FakeTracker tracker = new FakeTracker();
+	private int opened;
 	private final StringWriter err = new StringWriter();
 
 	private int run(String... args) {
 		CommandLine.IFactory factory = new CommandLine.IFactory() {
 			@Override
 			public <K> K create(Class<K> cls) throws Exception {
-				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> tracker));
+				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> {
+					opened++;
+					return tracker;
+				}));
 				return CommandLine.defaultFactory().create(cls);
 			}
 		};
@@ -113,6 +117,7 @@ class TrackCliTest {
 		assertEquals(1, code);
 		assertEquals("sam2-fiji track: bad.csv line 4: y must be a number, got 'x'", err.toString().lines().reduce((a, b) -> b).orElse(""));
 		assertFalse(Files.exists(dir.resolve("o.tif")));
+		assertEquals(0, opened, "bad prompts are found before the model is loaded");
 
 		String[][] cases = {
 			{ "object_id,frame,x,y,label|1,7,10,10,1", "line 2: frame 7 is outside the image's frames 0 to 2" },
@@ -128,6 +133,25 @@ class TrackCliTest {
 			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", csv.toString(), "--output", dir.resolve("o.tif").toString()));
 			assertTrue(err.toString().contains(c[1]), err.toString());
 		}
+	}
+
+	@Test
+	void aBatchGoesOnAfterABadStackAndFailsAtTheEnd() throws Exception {
+		stack("a.tif", 3);
+		stack("b.tif", 3);
+		stack("c.tif", 2);
+		Path csvs = Files.createDirectories(dir.resolve("csv"));
+		Files.write(csvs.resolve("a.csv"), List.of("object_id,frame,x,y,label", "1,0,10,10,1"));
+		Files.write(csvs.resolve("b.csv"), List.of("object_id,frame,x,y,label", "1,0,10,10,1", "1,9,10,10,1"));
+		Files.write(csvs.resolve("c.csv"), List.of("object_id,frame,x,y,label", "3,1,20,20,1"));
+		int code = run("track", "--model", dir.toString(), "--input", dir.resolve("in").toString(), "--points", csvs.toString(), "--output", dir.resolve("out").toString());
+		assertEquals(1, code);
+		assertTrue(err.toString().contains("sam2-fiji track: b.tif: b.csv line 3: frame 9 is outside"), err.toString());
+		assertTrue(err.toString().contains("1 of 3 stacks failed"), err.toString());
+		assertTrue(Files.isRegularFile(dir.resolve("out/a-labels.tif")));
+		assertFalse(Files.exists(dir.resolve("out/b-labels.tif")));
+		assertEquals(3, (int) IJ.openImage(dir.resolve("out/c-labels.tif").toString()).getStack().getProcessor(1).getf(20, 20));
+		assertEquals(1, opened, "the model is loaded once for the batch");
 	}
 
 	@Test
