@@ -1,9 +1,11 @@
 package io.github.sam2fiji.ij;
 
+import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
@@ -15,13 +17,24 @@ public final class OutputPublisher {
 
 	private OutputPublisher() {}
 
-	/** Adds one ROI per object and plane to the ROI Manager (the hidden one in batch-mode macros). */
+	/**
+	 * Adds one ROI per object and plane to the ROI Manager (the hidden one in batch-mode macros).
+	 * Headless there is no ROI Manager (it is a window): the ROIs go into the label image's overlay
+	 * instead, which TIFF files keep.
+	 */
 	public static List<Roi> addRois(HyperstackTracking.Result result) {
 		List<Roi> rois = LabelRois.of(result.labels(), result.measurements(), result.prompts().names());
 		RoiManager manager = RoiManager.getInstance();
 		if (manager == null && Interpreter.isBatchMode()) manager = Interpreter.getBatchModeRoiManager();
-		if (manager == null) manager = java.awt.GraphicsEnvironment.isHeadless() ? new RoiManager(true) : new RoiManager();
-		for (Roi roi : rois) manager.addRoi(roi);
+		if (manager == null && !GraphicsEnvironment.isHeadless()) manager = new RoiManager();
+		if (manager != null) {
+			for (Roi roi : rois) manager.addRoi(roi);
+		}
+		else {
+			Overlay overlay = new Overlay();
+			for (Roi roi : rois) overlay.add(roi);
+			result.labels().setOverlay(overlay);
+		}
 		return rois;
 	}
 
@@ -33,7 +46,7 @@ public final class OutputPublisher {
 		ResultsTable table = ResultsTable.getResultsTable();
 		table.reset();
 		ResultsTables.fill(table, result.measurements(), result.prompts().names(), result.labels().getCalibration());
-		if (!java.awt.GraphicsEnvironment.isHeadless()) table.show("Results");
+		if (!GraphicsEnvironment.isHeadless()) table.show("Results");
 		return table;
 	}
 

@@ -112,7 +112,7 @@ public final class RoiPrompts {
 
 	private static String describe(Roi roi) {
 		String name = roi.getName();
-		return name != null && !name.isBlank() ? "ROI '" + name + "'" : "A " + roi.getTypeAsString().toLowerCase() + " ROI";
+		return name != null && !name.isBlank() ? "ROI '" + name + "'" : "A " + roi.getTypeAsString().toLowerCase(java.util.Locale.ROOT) + " ROI";
 	}
 
 	private static void addRoi(Roi roi, int id, SequenceLayout layout, boolean imageSelection, Map<PromptKey, PromptBuilder> builders) {
@@ -140,7 +140,7 @@ public final class RoiPrompts {
 			return;
 		}
 		if (roi.isLine() || !roi.isArea())
-			throw new IllegalArgumentException(describe(roi) + " is a " + roi.getTypeAsString().toLowerCase() + " selection, which cannot be a prompt: use points, a rectangle or an area ROI");
+			throw new IllegalArgumentException(describe(roi) + " is a " + roi.getTypeAsString().toLowerCase(java.util.Locale.ROOT) + " selection, which cannot be a prompt: use points, a rectangle or an area ROI");
 		PromptKey key = key(roi, id, roiPosition, layout, imageSelection);
 		Rectangle b = roi.getBounds();
 		Rectangle clipped = b.intersection(new Rectangle(0, 0, layout.width(), layout.height()));

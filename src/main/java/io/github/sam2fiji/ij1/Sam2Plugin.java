@@ -51,7 +51,7 @@ public class Sam2Plugin implements PlugIn {
 		GenericDialog gd = new GenericDialog(title);
 		gd.addStringField("model", "", 40);
 		if (!segment) gd.addChoice("axis", new String[] { "auto", "t", "z" }, "auto");
-		gd.addNumericField("channel", 1, 0);
+		gd.addNumericField("channel", image.getChannel(), 0);
 		if (!segment) gd.addChoice("direction", new String[] { "both", "forward", "backward" }, "both");
 		gd.addChoice("label_image", labelChoices, NONE);
 		gd.addCheckbox("add_rois", false);

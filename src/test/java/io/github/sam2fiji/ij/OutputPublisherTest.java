@@ -1,0 +1,55 @@
+package io.github.sam2fiji.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.testing.FakeTracker;
+import io.github.sam2fiji.testing.TestImages;
+
+/** Results go to ImageJ's own "Results" table, so macros read them with nResults and getResult. */
+class OutputPublisherTest {
+
+	@Test
+	void theResultsTableIsImageJsAndIsReplaced() {
+		ResultsTable system = ResultsTable.getResultsTable();
+		system.reset();
+		system.incrementCounter();
+		system.addValue("Old", 1);
+		ImagePlus movie = TestImages.hyperstack("m", 32, 32, 1, 1, 3);
+		Roi box = new Roi(4, 4, 6, 6);
+		box.setName("cell");
+		SequenceLayout layout = SequenceLayout.of(movie, TrackAxis.T, 1);
+		HyperstackTracking.Result result = HyperstackTracking.track(new FakeTracker(), layout, RoiPrompts.convert(List.of(box), layout, false), Direction.BOTH, ProgressListener.NONE, CancellationToken.NEVER);
+		ResultsTable table = OutputPublisher.showTable(result);
+		assertSame(system, table);
+		assertEquals(3, table.size());
+		assertEquals("cell", table.getStringValue("Name", 0));
+		assertEquals(36, table.getValue("Area (pixels)", 2));
+		assertEquals(36 * 0.25, table.getValue("Area", 2), 1e-9);
+		assertEquals(false, table.columnExists("Old"));
+		system.reset();
+	}
+
+	@Test
+	void headlessRoisGoIntoTheLabelImagesOverlay() {
+		org.junit.jupiter.api.Assumptions.assumeTrue(java.awt.GraphicsEnvironment.isHeadless(), "needs a headless JVM");
+		ImagePlus movie = TestImages.hyperstack("m", 32, 32, 1, 1, 3);
+		Roi box = new Roi(4, 4, 6, 6);
+		SequenceLayout layout = SequenceLayout.of(movie, TrackAxis.T, 1);
+		HyperstackTracking.Result result = HyperstackTracking.track(new FakeTracker(), layout, RoiPrompts.convert(List.of(box), layout, false), Direction.BOTH, ProgressListener.NONE, CancellationToken.NEVER);
+		List<Roi> rois = OutputPublisher.addRois(result);
+		assertEquals(3, rois.size());
+		assertEquals(List.of("object 1-t1", "object 1-t2", "object 1-t3"), rois.stream().map(Roi::getName).sorted().toList());
+		assertEquals(3, result.labels().getOverlay().size());
+	}
+}
