@@ -1,0 +1,69 @@
+package io.github.sam2fiji.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import ij.gui.Roi;
+import ij.measure.ResultsTable;
+import io.github.sam2fiji.testing.TestImages;
+
+/**
+ * "SAM 2 Track" through a SciJava Context with the real {@link DefaultTrackerService} and the
+ * committed tiny SAM 2 package (test-data/sam2-tiny, random weights: its masks mean nothing, so
+ * this checks the plumbing for kind "sam2": shapes, types, calibration, IDs, table rows).
+ */
+class CommandsSam2TinyTest {
+
+	@Test
+	void trackA3dPlusTimeStackWithTheTinySam2Package() throws Exception {
+		File model = new File(System.getProperty("sam2.tiny", "test-data/sam2-tiny/model"));
+		try (Context context = new Context(CommandService.class, DefaultTrackerService.class)) {
+			ImagePlus image = TestImages.hyperstack("4d.tif", 64, 48, 2, 2, 4);
+			String before = TestImages.checksum(image);
+			// The image's selection (a box) on z 1, t 2 as object 1.
+			image.setPosition(1, 1, 2);
+			image.setRoi(new Roi(10, 10, 20, 16));
+			Map<String, Object> in = new HashMap<>();
+			in.put("image", image);
+			in.put("model", model);
+			in.put("axis", "auto");
+			in.put("channel", 2);
+			in.put("direction", "both");
+			in.put("add_rois", false);
+			in.put("results_table", true);
+			CommandModule module = context.service(CommandService.class).run(Sam2TrackCommand.class, true, in).get();
+			assertFalse(module.isCanceled(), module.getCancelReason());
+			ImagePlus labels = (ImagePlus) module.getOutput("labels");
+			assertEquals(16, labels.getBitDepth());
+			assertEquals(1, labels.getNChannels());
+			assertEquals(2, labels.getNSlices());
+			assertEquals(4, labels.getNFrames());
+			assertEquals(0.5, labels.getCalibration().pixelWidth);
+			Set<Integer> ids = new TreeSet<>();
+			for (int i = 1; i <= labels.getStackSize(); i++) {
+				var ip = labels.getStack().getProcessor(i);
+				for (int p = 0; p < 64 * 48; p++) ids.add((int) ip.getf(p));
+			}
+			ids.remove(0);
+			assertTrue(Set.of(1).containsAll(ids), "only the prompted ID may appear: " + ids);
+			// z slice 2 had no prompt: left empty.
+			for (int t = 1; t <= 4; t++) assertEquals(0.0, labels.getStack().getProcessor(labels.getStackIndex(1, 2, t)).getStatistics().max, "z 2, t " + t);
+			ResultsTable table = ResultsTable.getResultsTable();
+			assertEquals(4, table.size(), "one row per frame of the prompted slice");
+			assertEquals(before, TestImages.checksum(image));
+		}
+	}
+}
