@@ -503,12 +503,15 @@ class SelfCheckWriter:
              "cases": self.cases}, indent=1))
 
 
-def export(args):
+def export(args, model=None, source_note=None):
+    """Exports the package described by args; model: an already built (e.g. tuned) official
+    model to export instead of building it from args (scripts/make_reference.py does that)."""
     sam2_official.setup(args.sam2_path, threads=args.threads)
     started = time.time()
-    model = sam2_official.build_model(
-        args.config, checkpoint=args.checkpoint, seed=args.seed, image_size=args.image_size,
-        video=True, perturb_constants=args.random_init)
+    if model is None:
+        model = sam2_official.build_model(
+            args.config, checkpoint=args.checkpoint, seed=args.seed, image_size=args.image_size,
+            video=True, perturb_constants=args.random_init)
     check_supported(model)
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
@@ -673,6 +676,8 @@ def export(args):
         "tensors": tensors,
         "semantic_check": {k: float(v) for k, v in semantic.items()},
     }
+    if source_note:
+        manifest["source"]["note"] = source_note
     check.finish(out)
     if not args.skip_self_check:
         results = run_self_check(check.folder, args)
@@ -735,7 +740,7 @@ def run_self_check(folder, args):
     return per_graph
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--config", required=True,
                    help="official config name (sam2.1_hiera_t, sam2.1_hiera_s, sam2.1_hiera_b+, sam2.1_hiera_l, "
@@ -761,6 +766,11 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.image_size is not None and args.image_size % 32:
         p.error("--image-size must be a multiple of 32")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     try:
         export(args)
     except (FileNotFoundError, ImportError, sam2_official.CheckpointMismatch) as e:
