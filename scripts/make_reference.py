@@ -11,9 +11,9 @@ What it does
    exercise every branch: mask logits of useful magnitude that follow the bright discs, object
    scores that say "absent" when a disc has left the frame and "present" when it is back, holes
    that the hole filling closes.
-3. Optionally exports that very in-memory model as the model package the Java tests run
-   (``--package DIR``, through scripts/export_sam2.py), so the package and the fixtures can never
-   disagree about the weights.
+3. Exports that very in-memory model as the model package the Java parity tests run
+   (test-data/sam2-reference/model, through scripts/export_sam2.py with its ONNX Runtime
+   self-check), so the package and the fixtures can never disagree about the weights.
 4. Runs the official predictor (``init_state``, ``add_new_points_or_box``, ``add_new_mask``,
    ``propagate_in_video``) on short generated clips and writes, per case, the inputs and per frame
    and object the outputs, in the layout described in test-data/sam2-reference/README.md.
@@ -29,8 +29,9 @@ Frames are fed through the official JPEG-folder loader unchanged: the files are 
 
 Usage (here: Debian's torch 1.13 in /usr/bin/python3, the official code in /work/ext/sam2)::
 
-    /usr/bin/python3 scripts/make_reference.py --sam2-path /work/ext/sam2 \
-        --out test-data/sam2-reference --package test-data/sam2-tiny/package
+    /usr/bin/python3 scripts/make_reference.py --sam2-path /path/to/official/sam2-repo
+
+writes test-data/sam2-reference/ (fixtures and model/). About 7 minutes on 2 cores.
 """
 
 import argparse
@@ -55,6 +56,7 @@ TINY_CONFIG = REPO / "test-data" / "sam2-tiny" / "sam2_tiny.yaml"
 SEED = 0
 OFFICIAL_COMMIT = "2b90b9f"
 FORMAT_VERSION = 1
+PACKAGE_NAME = "sam2-tiny-reference"
 STABILITY_THRESHOLD = 0.98  # dynamic_multimask_stability_thresh of the official build
 
 # Video size of the generated clips (deliberately not square and not the model size, so the
@@ -928,7 +930,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sam2-path", help="folder holding the official sam2/ package (else PYTHONPATH / $SAM2_PATH)")
     parser.add_argument("--out", default=str(REPO / "test-data" / "sam2-reference"))
-    parser.add_argument("--package", help="also export the tuned model as a model package into this folder")
+    parser.add_argument("--package", default=None,
+                        help="folder for the model package of the tuned model (default: OUT/model)")
+    parser.add_argument("--no-package", action="store_true",
+                        help="do not (re)export the package (fixtures then need the package from an earlier run)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cases", help="comma-separated subset of case names")
     args = parser.parse_args(argv)
@@ -946,12 +951,14 @@ def main(argv=None):
     tuning = tune_model(model)
     print(f"tuning took {time.time() - started:.0f} s")
 
-    if args.package:
-        export_package(model, Path(args.package))
+    out = Path(args.out)
+    package = Path(args.package) if args.package else out / "model"
+    if not args.no_package:
+        export_package(model, package, args.sam2_path, args.threads)
 
     recorder = Recorder(model, fill_counter)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    written_frames = {}
     selected = set(args.cases.split(",")) if args.cases else None
     index = []
     for case in define_cases():
@@ -963,6 +970,12 @@ def main(argv=None):
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir()
+        shared = written_frames.get(id(case["frames"]))
+        if shared:  # the same clip as an earlier case: refer to its file
+            del arrays["frames.npy"]
+            case_json["frames"] = f"../{shared}/frames.npy"
+        else:
+            written_frames[id(case["frames"])] = case["name"]
         for name, array in arrays.items():
             write_npy(folder / name, array)
         (folder / "case.json").write_text(json.dumps(case_json, indent=1) + "\n")
@@ -976,7 +989,9 @@ def main(argv=None):
         "model": {"config": "test-data/sam2-tiny/sam2_tiny.yaml", "seed": SEED,
                   "perturb_constants": True, "image_size": model.image_size,
                   "low_res_mask_size": model.image_size // 4, "tuning": tuning,
-                  "package": os.path.relpath(args.package, REPO) if args.package else None},
+                  "package": os.path.relpath(package.resolve(), out.resolve()),
+                  "package_name": PACKAGE_NAME,
+                  "package_model_json_sha256": sha256(package / "model.json") if (package / "model.json").exists() else None},
         "hole_filling": "official fill_holes_in_mask_scores with 8-connected scipy.ndimage.label in "
                         "place of the CUDA sam2._C labelling (= the official GPU behaviour)",
         "cases": index,
@@ -987,13 +1002,21 @@ def main(argv=None):
     print(f"wrote {len(index)} cases to {out} ({total / 1e6:.2f} MB)")
 
 
-def export_package(model, folder):
-    """Exports the tuned in-memory model with the project's exporter (scripts/export_sam2.py)."""
+def export_package(model, folder, sam2_path, threads):
+    """Exports the tuned in-memory model with the project's exporter (scripts/export_sam2.py,
+    including its ONNX Runtime self-check), so the package holds exactly these weights."""
     import export_sam2
 
-    export_sam2.export_model(model, folder, name="sam2-tiny-reference",
-                             source={"config": "test-data/sam2-tiny/sam2_tiny.yaml", "random_init_seed": SEED,
-                                     "tuned_by": "scripts/make_reference.py"})
+    argv = ["--config", str(TINY_CONFIG), "--random-init", "--seed", str(SEED), "--out", str(folder),
+            "--force", "--name", PACKAGE_NAME, "--threads", str(threads),
+            # the tuning makes outputs ~10-50x larger (object scores up to ~200, mask logits
+            # +-10), so float32 rounding differences grow alike: 1e-3 instead of 1e-4
+            "--tolerance", "1e-3"]
+    if sam2_path:
+        argv += ["--sam2-path", str(sam2_path)]
+    export_sam2.export(export_sam2.parse_args(argv), model=model,
+                       source_note="random init (seed 0, constant parameters perturbed), then tuned "
+                                   "by scripts/make_reference.py (tune_model) for the reference fixtures")
 
 
 if __name__ == "__main__":
