@@ -324,13 +324,23 @@ final class Sam2Session implements TrackingSession {
 
 	// ---------------------------------------------------------------- results
 
+	/**
+	 * The objects' current outputs on a frame, as the official predictor returns them after a
+	 * prompt: the prompt's own output where the object was prompted there (memory-free on a frame
+	 * not yet tracked: SAM-style image mode), else its tracked output if the session still holds it;
+	 * otherwise the object is reported absent.
+	 */
 	@Override
 	public FrameResult segmentFrame(int frame, CancellationToken cancel) {
 		checkOpen();
 		frames.checkIndex(frame);
 		cancel.throwIfCancelled();
 		Map<Integer, FrameOutput> outputs = new LinkedHashMap<>();
-		for (ObjectTrack track : objects.values()) outputs.put(track.id, track.latest(frame));
+		for (ObjectTrack track : objects.values()) {
+			FrameOutput out = track.latest(frame);
+			// an output reduced to its pointer (bounded memory) has no mask to show any more
+			outputs.put(track.id, out != null && out.lowResLogits() != null ? out : null);
+		}
 		return result(frame, outputs);
 	}
 

@@ -1,0 +1,86 @@
+package io.github.sam2fiji.core.predictor.sam2;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.TrackingSession;
+import io.github.sam2fiji.core.progress.CancellationFlag;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.CancelledException;
+import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.core.prompt.ObjectPrompt;
+import io.github.sam2fiji.core.prompt.PointPrompt;
+import io.github.sam2fiji.core.result.FrameResult;
+
+/** The product-level session API on the tiny model: directions, object removal, reset, cancellation. */
+class Sam2SessionTest {
+
+	private static ObjectPrompt click(int object, int frame, MovingDiscs discs, int disc) {
+		return ObjectPrompt.points(object, frame, List.of(new PointPrompt(discs.centreX(disc, frame), discs.centreY(disc, frame), true)));
+	}
+
+	private static List<Integer> frames(TrackingSession s, Direction d) {
+		List<Integer> order = new ArrayList<>();
+		s.propagate(d, r -> order.add(r.frame()), ProgressListener.NONE, CancellationToken.NEVER);
+		return order;
+	}
+
+	@Test
+	void directionsDeliverEachFrameOnceInProcessingOrder() {
+		MovingDiscs discs = new MovingDiscs(96, 80, 8);
+		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(discs)) {
+			s.addPrompt(click(1, 3, discs, 0));
+			s.addPrompt(click(2, 5, discs, 1));
+			assertEquals(List.of(3, 4, 5, 6, 7), frames(s, Direction.FORWARD), "forward from the earliest prompted frame");
+			assertEquals(List.of(5, 4, 3, 2, 1, 0), frames(s, Direction.BACKWARD), "backward from the latest prompted frame");
+			assertEquals(List.of(3, 4, 5, 6, 7, 2, 1, 0), frames(s, Direction.BOTH), "both: forward, then the frames before the earliest");
+		}
+	}
+
+	@Test
+	void removeResetAndObjectIds() {
+		MovingDiscs discs = new MovingDiscs(96, 80, 4);
+		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(discs)) {
+			s.addPrompt(click(4, 0, discs, 0));
+			s.addPrompt(click(2, 0, discs, 1));
+			assertEquals(Set.of(2, 4), s.objectIds());
+			FrameResult before = s.segmentFrame(0, CancellationToken.NEVER);
+			assertEquals(List.of(2, 4), before.objects().stream().map(o -> o.objectId()).toList(), "results in ascending ID order");
+			s.removeObject(4);
+			List<FrameResult> results = new ArrayList<>();
+			s.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
+			assertEquals(4, results.size());
+			for (FrameResult r : results) assertEquals(List.of(2), r.objects().stream().map(o -> o.objectId()).toList());
+			// object 2 does not depend on the removed object: its frame-0 mask is the same as before
+			assertEquals(before.objects().get(0).mask(), results.get(0).objects().get(0).mask());
+			s.reset();
+			assertTrue(s.objectIds().isEmpty());
+			assertThrows(IllegalStateException.class, () -> s.propagate(Direction.FORWARD, r -> {}, ProgressListener.NONE, CancellationToken.NEVER));
+		}
+	}
+
+	@Test
+	void cancellationStopsBetweenFrames() {
+		MovingDiscs discs = new MovingDiscs(96, 80, 10);
+		CancellationFlag flag = new CancellationFlag();
+		List<Integer> delivered = new ArrayList<>();
+		List<Long> progress = new ArrayList<>();
+		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(discs)) {
+			s.addPrompt(click(1, 0, discs, 0));
+			assertThrows(CancelledException.class, () -> s.propagate(Direction.FORWARD, r -> {
+				delivered.add(r.frame());
+				if (r.frame() == 2) flag.cancel();
+			}, (done, total, message) -> progress.add(done), flag));
+		}
+		assertEquals(List.of(0, 1, 2), delivered);
+		assertEquals(List.of(1L, 2L, 3L), progress);
+	}
+}
