@@ -11,7 +11,12 @@ package io.github.sam2fiji.core.predictor.sam1;
  * candidates whose predicted IoU is under {@code minCarriedIou} or whose stability score (SAM's:
  * area of logits &gt; +1 over area of logits &gt; -1) is under {@code minStability} (the filters of
  * SAM's automatic mask generator): when the object has gone, the model still answers, but with a
- * blurry, low-confidence patch of background.</li>
+ * blurry, low-confidence patch of background. A carried candidate that stays in place (IoU of at
+ * least {@link #IN_PLACE_OVERLAP} with the previous mask on the low-res grid) while the previous
+ * mask does not touch the frame border passes with the lower limits {@code minInPlaceIou} and
+ * {@code minInPlaceStability}: faint or textured cells often score under the strict limits, and an
+ * object that stays inside the frame cannot have left it; objects at the border (where they do
+ * leave) keep the strict limits.</li>
  * <li>Drop candidates that cover another object's anchor on this frame (its clicks, or the interior
  * point of its carried mask): a click on one of two touching cells often makes the best-rated
  * mask the pair.</li>
@@ -25,8 +30,21 @@ package io.github.sam2fiji.core.predictor.sam1;
  * @param maxAreaFraction largest share of the frame a mask may cover, in (0, 1]
  * @param minCarriedIou smallest predicted IoU of a carried mask
  * @param minStability smallest stability score of a carried mask, in [0, 1]
+ * @param minInPlaceIou smallest predicted IoU of a carried mask that stays in place inside the frame
+ * @param minInPlaceStability smallest stability of a carried mask that stays in place inside the frame
  */
-record CandidateRule(double maxAreaFraction, double minCarriedIou, double minStability) {
+record CandidateRule(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability) {
+
+	/** Low-res IoU with the previous mask from which a carried candidate counts as staying in place. */
+	static final double IN_PLACE_OVERLAP = 0.5;
+
+	/**
+	 * What a carried prompt came from.
+	 *
+	 * @param lowRes the previous frame's low-res logits of the object
+	 * @param atBorder whether the previous mask touches the frame border
+	 */
+	record Previous(float[] lowRes, boolean atBorder) {}
 
 	CandidateRule {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("Area limit must be in (0, 1], got " + maxAreaFraction);
@@ -34,17 +52,17 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 	}
 
 	/**
-	 * @param carried whether the prompt was carried from the previous frame (not the user's)
+	 * @param previous for a prompt carried from the previous frame, what it came from; null for a user's prompt
 	 * @param othersAnchors low-res cell indices (y * size + x) of the other objects' anchors
 	 * @return the chosen candidate's index, or -1 for none
 	 */
-	int choose(MaskCandidates candidates, boolean ambiguousPrompt, boolean carried, int[] othersAnchors, FrameGeometry geometry) {
+	int choose(MaskCandidates candidates, boolean ambiguousPrompt, Previous previous, int[] othersAnchors, FrameGeometry geometry) {
 		int best = -1, fallback = -1;
 		for (int k = 0; k < candidates.count(); k++) {
 			float[] logits = candidates.logits()[k];
 			double area = LowResMasks.areaFraction(logits, candidates.size(), geometry);
 			if (area <= 0 || area > maxAreaFraction) continue;
-			if (carried && (candidates.ious()[k] < minCarriedIou || LowResMasks.stability(logits, candidates.size(), geometry) < minStability)) continue;
+			if (previous != null && !confident(candidates.ious()[k], logits, previous, candidates.size(), geometry)) continue;
 			if (coversAny(logits, othersAnchors)) continue;
 			boolean preferred = candidates.count() == 1 || (ambiguousPrompt ? k > 0 : k == 0);
 			float iou = candidates.ious()[k];
@@ -60,5 +78,12 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 		for (int c : cells)
 			if (logits[c] > 0) return true;
 		return false;
+	}
+
+	private boolean confident(float iou, float[] logits, Previous previous, int size, FrameGeometry geometry) {
+		double stability = LowResMasks.stability(logits, size, geometry);
+		if (iou >= minCarriedIou && stability >= minStability) return true;
+		return !previous.atBorder() && iou >= minInPlaceIou && stability >= minInPlaceStability
+				&& LowResMasks.overlap(logits, previous.lowRes(), size) >= IN_PLACE_OVERLAP;
 	}
 }

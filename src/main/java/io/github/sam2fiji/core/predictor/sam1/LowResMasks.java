@@ -85,6 +85,25 @@ final class LowResMasks {
 		return low == 0 ? 0 : (double) high / low;
 	}
 
+	/** IoU of the positive cells of two low-res logit grids (0 when both are empty). */
+	static double overlap(float[] a, float[] b, int size) {
+		long inter = 0, union = 0;
+		for (int i = 0; i < size * size; i++) {
+			boolean pa = a[i] > 0, pb = b[i] > 0;
+			if (pa && pb) inter++;
+			if (pa || pb) union++;
+		}
+		return union == 0 ? 0 : (double) inter / union;
+	}
+
+	/** Whether the mask has a pixel on the frame's outermost rows or columns. */
+	static boolean touchesBorder(BinaryMask m) {
+		int w = m.width(), h = m.height();
+		for (int x = 0; x < w; x++) if (m.get(x, 0) || m.get(x, h - 1)) return true;
+		for (int y = 0; y < h; y++) if (m.get(0, y) || m.get(w - 1, y)) return true;
+		return false;
+	}
+
 	/**
 	 * A binary mask as low-res logits (the share of each cell covered, mapped to -10..+10), for a
 	 * mask prompt given by the user; the padding outside the frame is "surely outside".

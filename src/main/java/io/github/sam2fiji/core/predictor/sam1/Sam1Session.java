@@ -73,7 +73,7 @@ final class Sam1Session implements TrackingSession {
 		this.settings = settings;
 		this.lowResSize = lowResSize;
 		this.geometry = preprocessor.geometry(frames.width(), frames.height());
-		this.candidateRule = new CandidateRule(settings.maxAreaFraction(), settings.minCarriedIou(), settings.minStability());
+		this.candidateRule = new CandidateRule(settings.maxAreaFraction(), settings.minCarriedIou(), settings.minStability(), settings.minInPlaceIou(), settings.minInPlaceStability());
 		this.carryForward = new CarryForward(settings.boxMargin());
 	}
 
@@ -298,16 +298,17 @@ final class Sam1Session implements TrackingSession {
 					logits[y * geometry.width() + x] = m.get(x, y) ? LowResMasks.CERTAIN : -LowResMasks.CERTAIN;
 			return new Proposal(logits, LowResMasks.fromMask(m, lowResSize, geometry), 1f);
 		}
-		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), false, others, f);
+		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), null, others, f);
 	}
 
 	private Proposal fromCarried(Carried carried, int[] others, int f) {
-		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry), true, others, f);
+		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry),
+				new CandidateRule.Previous(carried.lowRes(), LowResMasks.touchesBorder(carried.mask())), others, f);
 	}
 
-	private Proposal decide(DecoderPrompt prompt, boolean carried, int[] others, int f) {
+	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
 		MaskCandidates candidates = networks.decode(embedding(f), prompt, geometry);
-		int k = candidateRule.choose(candidates, prompt.ambiguous(), carried, others, geometry);
+		int k = candidateRule.choose(candidates, prompt.ambiguous(), previous, others, geometry);
 		if (k < 0) return null;
 		float[] lowRes = candidates.logits()[k];
 		return new Proposal(LowResMasks.toFrame(lowRes, lowResSize, geometry), lowRes, candidates.ious()[k]);
