@@ -24,7 +24,8 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
  * propagation, the time per graph, peak resident memory (VmHWM). One object count per JVM, so
  * the peak memory belongs to that count.
  *
- * Arguments: model-folder objects frames threads [frames-out-dir]
+ * Arguments: model-folder objects frames threads [frames-out-dir [masks-out-dir]]; object 1's mask
+ * of each frame goes to masks-out-dir/t.raw (one byte per pixel) for comparison with the official run.
  */
 public final class Sam2Benchmark {
 
@@ -80,6 +81,7 @@ public final class Sam2Benchmark {
 		int objects = Integer.parseInt(args[1]), frameCount = Integer.parseInt(args[2]), threads = Integer.parseInt(args[3]);
 		Discs frames = new Discs(frameCount);
 		if (args.length > 4) writeFrames(frames, Path.of(args[4]));
+		Path masksOut = args.length > 5 ? Files.createDirectories(Path.of(args[5])) : null;
 		List<Double> perFrame = new ArrayList<>();
 		long[] last = { 0 };
 		List<Integer> areas = new ArrayList<>();
@@ -96,6 +98,14 @@ public final class Sam2Benchmark {
 				perFrame.add((now - last[0]) / 1e9);
 				last[0] = now;
 				areas.add(r.objects().get(0).mask().area());
+				if (masksOut != null) {
+					try {
+						Files.write(masksOut.resolve(r.frame() + ".raw"), r.objects().get(0).mask().toBytes());
+					}
+					catch (IOException e) {
+						throw new java.io.UncheckedIOException(e);
+					}
+				}
 			}, ProgressListener.NONE, CancellationToken.NEVER);
 			Map<String, long[]> after = tracker.graphTimings();
 			// frame 0 is the prompted frame (memory encoding only); frames 1.. are tracked frames
