@@ -2,6 +2,7 @@ package io.github.sam2fiji.core.predictor.sam1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -16,8 +17,11 @@ import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
+import io.github.sam2fiji.core.progress.CancellationFlag;
 import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.core.prompt.BoxPrompt;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
@@ -117,5 +121,33 @@ class Sam1TrackerTest {
 				assertTrue(o.present() && iou >= 0.8, "object " + o.objectId() + " frame " + r.frame() + ": IoU " + iou);
 			}
 		}
+	}
+
+	@Test
+	void aBoxAndAMaskPromptSegmentTheirDiscs() {
+		SyntheticFrames frames = new SyntheticFrames(256, 256, 1, 5, SyntheticFrames.moving(80, 90, 0, 0, 20, 1), SyntheticFrames.moving(180, 170, 0, 0, 24, 1));
+		try (TrackingSession session = tracker.newSession(frames)) {
+			session.addPrompt(ObjectPrompt.box(1, 0, new BoxPrompt(56, 66, 104, 114)));
+			session.addPrompt(ObjectPrompt.mask(2, 0, frames.truth(1, 0)));
+			FrameResult r = session.segmentFrame(0, CancellationToken.NEVER);
+			double boxIou = r.objects().get(0).mask().iou(frames.truth(0, 0));
+			assertTrue(boxIou >= 0.8, "box prompt IoU " + boxIou);
+			assertEquals(frames.truth(1, 0), r.objects().get(1).mask(), "a mask prompt is the object's mask on its frame");
+		}
+	}
+
+	@Test
+	void cancellingStopsPropagationBetweenFrames() {
+		SyntheticFrames frames = new SyntheticFrames(256, 256, 5, 6, SyntheticFrames.moving(100, 100, 3, 0, 20, 5));
+		CancellationFlag cancel = new CancellationFlag();
+		List<FrameResult> results = new ArrayList<>();
+		try (TrackingSession session = tracker.newSession(frames)) {
+			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(100, 100, true))));
+			assertThrows(CancelledException.class, () -> session.propagate(Direction.FORWARD, r -> {
+				results.add(r);
+				cancel.cancel();
+			}, ProgressListener.NONE, cancel));
+		}
+		assertEquals(1, results.size());
 	}
 }
