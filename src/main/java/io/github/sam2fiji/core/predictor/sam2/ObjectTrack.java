@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * Everything a session holds for one object (the official inference_state's per-object entries):
- * prompts per frame, conditioning and non-conditioning outputs, outputs of prompts not yet
+ * clicks per frame (mask prompts need no keeping: their output is the mask), conditioning and non-conditioning outputs, outputs of prompts not yet
  * propagated ("temporary"), and the direction each frame was last tracked in.
  */
 final class ObjectTrack {
@@ -25,8 +25,6 @@ final class ObjectTrack {
 
 	final int id;
 	final Map<Integer, Points> points = new HashMap<>();
-	/** Mask prompts, binary at model resolution S x S. */
-	final Map<Integer, float[]> masks = new HashMap<>();
 	final TreeMap<Integer, FrameOutput> conditioning = new TreeMap<>();
 	final TreeMap<Integer, FrameOutput> nonConditioning = new TreeMap<>();
 	final LinkedHashMap<Integer, FrameOutput> tempConditioning = new LinkedHashMap<>();

@@ -100,26 +100,27 @@ final class Sam2Session implements TrackingSession {
 		checkOpen();
 		prompt.checkWithin(frames.width(), frames.height(), frames.frameCount());
 		int frame = prompt.frame();
-		ObjectTrack track = objects.computeIfAbsent(prompt.objectId(), ObjectTrack::new);
+		if (prompt.box() != null && !clearOldPoints)
+			throw new IllegalArgumentException("Object " + prompt.objectId() + " on frame " + frame + ": a box must replace earlier clicks (as in SAM 2, the box comes first)");
+		// a new object joins the session only once its first prompt has been segmented
+		ObjectTrack track = objects.get(prompt.objectId());
+		boolean isNew = track == null;
+		if (isNew) track = new ObjectTrack(prompt.objectId());
 		boolean initial = !track.tracked.containsKey(frame);
 		boolean reverse = !initial && track.tracked.get(frame);
 		boolean conditioning = initial || correctionsAsConditioning;
 		FrameOutput out;
 		if (prompt.mask() != null) {
 			float[] mask = maskAtModelSize(prompt.mask());
-			track.masks.put(frame, mask);
-			track.points.remove(frame);
+			track.points.remove(frame); // a mask prompt replaces the frame's clicks
 			// use_mask_input_as_output_without_sam (required by Sam2Settings): the mask is the output
 			out = maskAsOutput(features(frame), mask);
 		}
 		else {
 			ObjectTrack.Points points = modelPoints(prompt.points(), prompt.box());
 			ObjectTrack.Points old = track.points.get(frame);
-			if (prompt.box() != null && !clearOldPoints)
-				throw new IllegalArgumentException("Object " + prompt.objectId() + " on frame " + frame + ": a box must replace earlier clicks (as in SAM 2, the box comes first)");
 			if (old != null && !clearOldPoints) points = old.append(points);
 			track.points.put(frame, points);
-			track.masks.remove(frame);
 			FrameOutput previous = track.temp(conditioning).get(frame);
 			if (previous == null) previous = track.conditioning.get(frame);
 			if (previous == null) previous = track.nonConditioning.get(frame);
@@ -127,6 +128,7 @@ final class Sam2Session implements TrackingSession {
 			out = segment(track, frame, initial, points, reverse, false, previousLogits);
 		}
 		track.temp(conditioning).put(frame, out);
+		if (isNew) objects.put(track.id, track);
 	}
 
 	/** Binary mask -> S x S model mask: antialiased bilinear resize, then >= 0.5 (add_new_mask). */
