@@ -288,7 +288,9 @@ final class Sam2Session implements TrackingSession {
 		int c = s.hiddenDim(), kp = chosen.pointers().size();
 		float[] pointers = new float[kp * c];
 		float[] tpos = new float[kp];
-		float scale = selection.pointerDistanceScale(frames.frameCount());
+		// official quirk: with a 1-frame sequence t_diff_max is 0 and the positions become 0/0 = NaN
+		// (only reachable by a click on the frame after tracking it); positions 0 instead
+		float scale = Math.max(1, selection.pointerDistanceScale(frames.frameCount()));
 		for (int k = 0; k < kp; k++) {
 			Pointer p = chosen.pointers().get(k);
 			System.arraycopy(stored(track, p.frame()).pointer(), 0, pointers, k * c, c);
