@@ -112,7 +112,9 @@ def render(all_cells):
 
 
 def save_stack(path, planes):
-    """Multi-page TIFF whose ImageJ description makes ImageJ/Fiji open it as a time-lapse (frames=T)."""
+    """Multi-page TIFF whose ImageJ description makes ImageJ/Fiji open it as a time-lapse (frames=T).
+    Deflate matters: ImageJ reads an uncompressed multi-page TIFF with an ImageJ description as one
+    contiguous block, which pages written by Pillow are not (later frames would come out shifted)."""
     images = [Image.fromarray(p) for p in planes]
     description = f"ImageJ=1.53t\nimages={len(planes)}\nframes={len(planes)}\nloop=false\n"
     images[0].save(path, save_all=True, append_images=images[1:], compression="tiff_deflate", description=description)
