@@ -25,7 +25,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plugins/jars"
 mvn -q -B -ntp package -DskipTests
-jar="$(ls target/sam2-fiji-*.jar | grep -v -e -sources -e -tests -e -javadoc | head -1)"
+jar="$(ls target/SAM2_Fiji-*.jar | grep -v -e -sources -e -tests -e -javadoc | head -1)"
 # ImageJ 1 reads plugins.config only from jars whose name has an underscore.
 cp "$jar" "$work/plugins/SAM2_Fiji.jar"
 # Runtime dependencies, not ImageJ itself (the host provides it).
