@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
@@ -28,6 +29,11 @@ public final class OnnxRuntime {
 	/** Opens a graph; a file ONNX Runtime cannot parse becomes a {@link ModelFormatException}. */
 	public OrtSession open(Path graph) {
 		try {
+			if (options.useGpu() && provider == null && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+				// The CPU build of ONNX Runtime: nothing to try, say so plainly.
+				provider = "CPU";
+				fallbackReason = "this build has the CPU runtime only; build with -Pgpu for onnxruntime_gpu";
+			}
 			if (options.useGpu() && !"CPU".equals(provider)) {
 				try {
 					OrtSession session = environment.createSession(graph.toString(), sessionOptions(true));
@@ -73,7 +79,7 @@ public final class OnnxRuntime {
 	/** A line for users, e.g. "CPU, 2 threads (CUDA not available: ...)". */
 	public String describe() {
 		String p = provider == null ? "not started" : provider;
-		if ("CPU".equals(p)) p += options.threads() > 0 ? ", " + options.threads() + " threads" : ", " + Runtime.getRuntime().availableProcessors() + " cores";
+		if ("CPU".equals(p)) p += options.threads() > 0 ? ", " + options.threads() + (options.threads() == 1 ? " thread" : " threads") : ", " + Runtime.getRuntime().availableProcessors() + " cores";
 		if (fallbackReason != null) p += " (CUDA not available: " + firstLine(fallbackReason) + ")";
 		return p;
 	}
