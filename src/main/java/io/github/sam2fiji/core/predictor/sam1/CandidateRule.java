@@ -12,11 +12,11 @@ package io.github.sam2fiji.core.predictor.sam1;
  * area of logits &gt; +1 over area of logits &gt; -1) is under {@code minStability} (the filters of
  * SAM's automatic mask generator): when the object has gone, the model still answers, but with a
  * blurry, low-confidence patch of background. A carried candidate that stays in place (IoU of at
- * least {@link #IN_PLACE_OVERLAP} with the previous mask on the low-res grid) while the previous
- * mask does not touch the frame border passes with the lower limits {@code minInPlaceIou} and
+ * least {@link #IN_PLACE_OVERLAP} with the previous mask on the low-res grid) while the object is
+ * not leaving the frame passes with the lower limits {@code minInPlaceIou} and
  * {@code minInPlaceStability}: faint or textured cells often score under the strict limits, and an
- * object that stays inside the frame cannot have left it; objects at the border (where they do
- * leave) keep the strict limits.</li>
+ * object that stays in place cannot have left. Objects that may be leaving (at the border and
+ * shrinking; the caller decides) keep the strict limits.</li>
  * <li>Drop candidates that cover another object's anchor on this frame (its clicks, or the interior
  * point of its carried mask): a click on one of two touching cells often makes the best-rated
  * mask the pair.</li>
@@ -42,9 +42,9 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 	 * What a carried prompt came from.
 	 *
 	 * @param lowRes the previous frame's low-res logits of the object
-	 * @param atBorder whether the previous mask touches the frame border
+	 * @param leaving whether the object may be leaving the frame (then only the strict limits apply)
 	 */
-	record Previous(float[] lowRes, boolean atBorder) {}
+	record Previous(float[] lowRes, boolean leaving) {}
 
 	CandidateRule {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("Area limit must be in (0, 1], got " + maxAreaFraction);
@@ -83,7 +83,7 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 	private boolean confident(float iou, float[] logits, Previous previous, int size, FrameGeometry geometry) {
 		double stability = LowResMasks.stability(logits, size, geometry);
 		if (iou >= minCarriedIou && stability >= minStability) return true;
-		return !previous.atBorder() && iou >= minInPlaceIou && stability >= minInPlaceStability
+		return !previous.leaving() && iou >= minInPlaceIou && stability >= minInPlaceStability
 				&& LowResMasks.overlap(logits, previous.lowRes(), size) >= IN_PLACE_OVERLAP;
 	}
 }

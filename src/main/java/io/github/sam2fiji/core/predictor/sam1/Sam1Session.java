@@ -46,13 +46,16 @@ import io.github.sam2fiji.core.result.ObjectResult;
 final class Sam1Session implements TrackingSession {
 
 	/** An object's state carried to the next frame; {@code misses}: frames since the mask was last accepted. */
-	private record Carried(BinaryMask mask, float[] lowRes, int misses) {}
+	private record Carried(BinaryMask mask, float[] lowRes, int misses, int peakArea) {}
 
 	/** What the model said for one object on one frame, before overlaps are resolved. */
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
 
 	/** A proposal that passed the area rules; its frame-sized logits already went to the overlap resolver. */
 	private record Accepted(float[] lowRes, float iou) {}
+
+	/** Share of its largest area under which an object touching the border counts as leaving. */
+	static final double LEAVING_SHARE = 0.5;
 
 	private final FrameSource frames;
 	private final Sam1Networks networks;
@@ -253,14 +256,15 @@ final class Sam1Session implements TrackingSession {
 			boolean prompted = prompts.get(id).containsKey(f);
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
 			if (present) {
-				states.put(id, new Carried(mask, proposal.lowRes(), 0));
+				Carried before = states.get(id);
+				states.put(id, new Carried(mask, proposal.lowRes(), 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea())));
 				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true));
 			}
 			else {
 				Carried carried = states.get(id);
 				// A carried object may miss a few frames (a blurry or low-confidence answer) before it counts as lost.
 				if (!prompted && carried != null && carried.misses() < settings.maxMisses())
-					states.put(id, new Carried(carried.mask(), carried.lowRes(), carried.misses() + 1));
+					states.put(id, new Carried(carried.mask(), carried.lowRes(), carried.misses() + 1, carried.peakArea()));
 				else states.remove(id);
 				results.add(new ObjectResult(id, f, BinaryMask.empty(geometry.width(), geometry.height()), -1f, 0f, false));
 			}
@@ -303,7 +307,16 @@ final class Sam1Session implements TrackingSession {
 
 	private Proposal fromCarried(Carried carried, int[] others, int f) {
 		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry),
-				new CandidateRule.Previous(carried.lowRes(), LowResMasks.touchesBorder(carried.mask())), others, f);
+				new CandidateRule.Previous(carried.lowRes(), leaving(carried)), others, f);
+	}
+
+	/**
+	 * Whether a carried object may be leaving the frame: its mask touches the border and has shrunk
+	 * under {@link #LEAVING_SHARE} of the largest area it had since it was last prompted. A cell that
+	 * merely lies at the border keeps its size; one that moves out shrinks to a sliver first.
+	 */
+	private static boolean leaving(Carried carried) {
+		return LowResMasks.touchesBorder(carried.mask()) && carried.mask().area() < LEAVING_SHARE * carried.peakArea();
 	}
 
 	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
