@@ -316,7 +316,11 @@ final class Sam1Session implements TrackingSession {
 	 * merely lies at the border keeps its size; one that moves out shrinks to a sliver first.
 	 */
 	private static boolean leaving(Carried carried) {
-		return LowResMasks.touchesBorder(carried.mask()) && carried.mask().area() < LEAVING_SHARE * carried.peakArea();
+		return leaving(carried.mask(), carried.peakArea());
+	}
+
+	static boolean leaving(BinaryMask mask, int peakArea) {
+		return LowResMasks.touchesBorder(mask) && mask.area() < LEAVING_SHARE * peakArea;
 	}
 
 	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
