@@ -153,9 +153,7 @@ public final class NpyArray {
 		long[] shape = info.getShape();
 		return switch (info.type) {
 			case FLOAT -> {
-				float[] v = new float[(int) count(shape)];
-				tensor.getFloatBuffer().get(v);
-				yield ofFloats(v, shape);
+				yield ofFloats(OrtTensors.floats(tensor), shape);
 			}
 			case INT32 -> {
 				int[] v = new int[(int) count(shape)];

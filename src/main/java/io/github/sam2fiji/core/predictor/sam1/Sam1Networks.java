@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
+import io.github.sam2fiji.core.runtime.OrtTensors;
 
 /** The two ONNX graphs of a SAM 1 interface model: image encoder and prompt/mask decoder. */
 final class Sam1Networks implements AutoCloseable {
@@ -28,7 +29,7 @@ final class Sam1Networks implements AutoCloseable {
 			this.decoder = runtime.open(spec.decoder());
 		}
 		catch (RuntimeException e) {
-			closeQuietly(encoder);
+			OrtTensors.closeQuietly(encoder);
 			throw e;
 		}
 		// Asking only for the low-res outputs lets ONNX Runtime skip the stock graph's full-size upsampling.
@@ -41,7 +42,7 @@ final class Sam1Networks implements AutoCloseable {
 		int side = spec.longestSide();
 		try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] { 1, 3, side, side });
 				OrtSession.Result r = encoder.run(Map.of(spec.encoderInput(), t))) {
-			return flatten((OnnxTensor) r.get(spec.encoderOutput()).orElseThrow(() -> new IllegalStateException("Encoder gave no output " + spec.encoderOutput())));
+			return OrtTensors.floats((OnnxTensor) r.get(spec.encoderOutput()).orElseThrow(() -> new IllegalStateException("Encoder gave no output " + spec.encoderOutput())));
 		}
 		catch (OrtException e) {
 			throw new IllegalStateException("Image encoder failed: " + e.getMessage(), e);
@@ -69,8 +70,8 @@ final class Sam1Networks implements AutoCloseable {
 			try (OrtSession.Result r = decoder.run(in, decoderOutputs)) {
 				String masksName = spec.exposesAllCandidates() ? spec.allMasksOutput() : Sam1ModelSpec.LOW_RES_MASKS;
 				String iousName = spec.exposesAllCandidates() ? spec.allIousOutput() : Sam1ModelSpec.IOU_PREDICTIONS;
-				float[] masks = flatten((OnnxTensor) r.get(masksName).orElseThrow());
-				float[] ious = flatten((OnnxTensor) r.get(iousName).orElseThrow());
+				float[] masks = OrtTensors.floats((OnnxTensor) r.get(masksName).orElseThrow());
+				float[] ious = OrtTensors.floats((OnnxTensor) r.get(iousName).orElseThrow());
 				int count = ious.length;
 				if (masks.length != count * size * size)
 					throw new IllegalStateException("Decoder output " + masksName + " has " + masks.length + " values, expected " + count + " x " + size + " x " + size);
@@ -87,25 +88,8 @@ final class Sam1Networks implements AutoCloseable {
 		}
 	}
 
-	private static float[] flatten(OnnxTensor t) {
-		FloatBuffer b = t.getFloatBuffer();
-		float[] a = new float[b.remaining()];
-		b.get(a);
-		return a;
-	}
-
-	private static void closeQuietly(OrtSession s) {
-		try {
-			s.close();
-		}
-		catch (OrtException ignored) {
-			// closing after a failure: nothing more to report
-		}
-	}
-
 	@Override
 	public void close() {
-		closeQuietly(encoder);
-		closeQuietly(decoder);
+		OrtTensors.closeQuietly(encoder, decoder);
 	}
 }

@@ -21,6 +21,7 @@ import ai.onnxruntime.OrtSession;
 import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
+import io.github.sam2fiji.core.runtime.OrtTensors;
 
 /**
  * The five graphs and the small tensors of a SAM 2 package (docs/model-format.md), each graph
@@ -82,7 +83,7 @@ final class Sam2Model implements AutoCloseable {
 				List.of("vision_feat", "vision_pos", "memory", "memory_pos", "object_pointers", "object_pointer_tpos"), List.of("pix_feat_with_mem"));
 		}
 		catch (RuntimeException e) {
-			for (OrtSession s : opened) closeQuietly(s);
+			OrtTensors.closeQuietly(opened.toArray(OrtSession[]::new));
 			throw e;
 		}
 	}
@@ -278,28 +279,15 @@ final class Sam2Model implements AutoCloseable {
 	}
 
 	private static float[] out(OrtSession.Result result, String name) throws OrtException {
-		OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow(() -> new ModelFormatException("Graph output '" + name + "' missing"));
-		FloatBuffer b = t.getFloatBuffer();
-		float[] values = new float[b.remaining()];
-		b.get(values);
-		return values;
+		return OrtTensors.floats((OnnxTensor) result.get(name).orElseThrow(() -> new ModelFormatException("Graph output '" + name + "' missing")));
 	}
 
 	private static void close(Map<String, OnnxTensor> tensors) {
 		for (OnnxTensor t : tensors.values()) t.close();
 	}
 
-	private static void closeQuietly(OrtSession s) {
-		try {
-			s.close();
-		}
-		catch (OrtException e) {
-			// closing after a failed open: nothing more to report than the original error
-		}
-	}
-
 	@Override
 	public void close() {
-		for (OrtSession s : new OrtSession[] { imageEncoder, heads, maskDownsample, memoryEncoder, memoryAttention }) closeQuietly(s);
+		OrtTensors.closeQuietly(imageEncoder, heads, maskDownsample, memoryEncoder, memoryAttention);
 	}
 }
