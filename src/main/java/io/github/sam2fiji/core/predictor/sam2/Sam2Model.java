@@ -56,6 +56,8 @@ final class Sam2Model implements AutoCloseable {
 	private final String name;
 	/** Time spent in each graph and its call count, for diagnostics and the benchmark (scripts/bench). */
 	private final Map<String, long[]> timings = new java.util.LinkedHashMap<>();
+	/** (memories, pointers) of each memory_attention call -> calls, for the benchmark's FLOP floor. */
+	private final Map<List<Integer>, Integer> attentionSizes = new java.util.LinkedHashMap<>();
 
 	Sam2Model(ModelPackage model, OnnxRuntime runtime) {
 		if (!"sam2".equals(model.kind()))
@@ -243,6 +245,7 @@ final class Sam2Model implements AutoCloseable {
 			in.put("memory_pos", floats(memoryPos, 1, memories, m, h, h));
 			in.put("object_pointers", floats(objectPointers, 1, pointers, c));
 			in.put("object_pointer_tpos", floats(pointerTpos, pointers));
+			attentionSizes.merge(List.of(memories, pointers), 1, Integer::sum);
 			try (OrtSession.Result r = timed("memory_attention", memoryAttention, in)) {
 				return out(r, "pix_feat_with_mem");
 			}
@@ -269,6 +272,11 @@ final class Sam2Model implements AutoCloseable {
 		Map<String, long[]> copy = new java.util.LinkedHashMap<>();
 		timings.forEach((k, v) -> copy.put(k, v.clone()));
 		return copy;
+	}
+
+	/** (memories, pointers) -> number of memory_attention calls with those counts since the model was opened (a copy). */
+	Map<List<Integer>, Integer> attentionSizes() {
+		return new java.util.LinkedHashMap<>(attentionSizes);
 	}
 
 	private OnnxTensor floats(float[] data, long... shape) throws OrtException {

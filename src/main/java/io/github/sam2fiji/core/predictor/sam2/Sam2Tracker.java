@@ -59,6 +59,11 @@ public final class Sam2Tracker implements Tracker {
 		return model.timings();
 	}
 
+	/** (memories, pointers) -> memory-attention calls with those counts since the tracker was opened (benchmark). */
+	java.util.Map<java.util.List<Integer>, Integer> attentionCallSizes() {
+		return model.attentionSizes();
+	}
+
 	@Override
 	public String describe() {
 		return model.name() + " (SAM 2, " + imageSize() + " px) on " + runtime.describe();

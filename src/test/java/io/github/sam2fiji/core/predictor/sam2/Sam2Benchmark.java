@@ -16,6 +16,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
+import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
 /**
@@ -24,8 +25,15 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
  * propagation, the time per graph, peak resident memory (VmHWM). One object count per JVM, so
  * the peak memory belongs to that count.
  *
- * Arguments: model-folder objects frames threads [frames-out-dir [masks-out-dir]]; object 1's mask
- * of each frame goes to masks-out-dir/t.raw (one byte per pixel) for comparison with the official run.
+ * Arguments: model-folder objects frames threads [frames-out-dir [masks-out-dir]] [--floor graphs-dir];
+ * object 1's mask of each frame goes to masks-out-dir/t.raw (one byte per pixel) for comparison with
+ * the official run. With --floor (graphs from scripts/attention_floor_graphs.py) the JSON also
+ * carries the memory-attention FLOP floor of the run's calls ({@link AttentionFloor}).
+ * <p>
+ * Long mode, {@code --long model-folder frames threads}: tracks one object through that many
+ * frames, generated when read (nothing written), and prints one JSON line every 100 frames and at
+ * the end with resident memory (VmRSS), its peak so far (VmHWM), the Java heap in use after a GC
+ * and the session's retained frame count, to show that memory stays flat with sequence length.
  */
 public final class Sam2Benchmark {
 
@@ -53,11 +61,17 @@ public final class Sam2Benchmark {
 		}
 
 		double cx(int disc, int t) {
-			return 80 + (disc % 4) * 150 + 2.0 * t;
+			return 80 + (disc % 4) * 150 + 2.0 * swing(t);
 		}
 
 		double cy(int disc, int t) {
-			return 70 + (disc / 4) * 120 + ((disc % 2 == 0) ? t : -t);
+			return 70 + (disc / 4) * 120 + ((disc % 2 == 0) ? swing(t) : -swing(t));
+		}
+
+		/** t for the first 20 frames, then back and forth (period 40), so discs stay inside on long runs. */
+		static int swing(int t) {
+			int phase = t % 40;
+			return phase <= 20 ? phase : 40 - phase;
 		}
 
 		@Override
@@ -77,6 +91,18 @@ public final class Sam2Benchmark {
 	}
 
 	public static void main(String[] args) throws IOException {
+		if (args[0].equals("--long")) {
+			longRun(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+			return;
+		}
+		List<String> positional = new ArrayList<>(List.of(args));
+		Path floorGraphs = null;
+		int flag = positional.indexOf("--floor");
+		if (flag >= 0) {
+			floorGraphs = Path.of(positional.remove(flag + 1));
+			positional.remove(flag);
+		}
+		args = positional.toArray(String[]::new);
 		Path model = Path.of(args[0]);
 		int objects = Integer.parseInt(args[1]), frameCount = Integer.parseInt(args[2]), threads = Integer.parseInt(args[3]);
 		Discs frames = new Discs(frameCount);
@@ -92,6 +118,7 @@ public final class Sam2Benchmark {
 				session.addPrompt(ObjectPrompt.points(k + 1, 0, List.of(new PointPrompt(frames.cx(k, 0), frames.cy(k, 0), true))));
 			double promptSeconds = (System.nanoTime() - start) / 1e9;
 			Map<String, long[]> beforePropagation = tracker.graphTimings();
+			Map<List<Integer>, Integer> sizesBefore = tracker.attentionCallSizes();
 			last[0] = System.nanoTime();
 			session.propagate(Direction.FORWARD, r -> {
 				long now = System.nanoTime();
@@ -108,6 +135,11 @@ public final class Sam2Benchmark {
 				}
 			}, ProgressListener.NONE, CancellationToken.NEVER);
 			Map<String, long[]> after = tracker.graphTimings();
+			double peakRss = peakRssMb(); // before the floor measurement, which allocates on its own
+			Map<List<Integer>, Integer> sizes = tracker.attentionCallSizes();
+			sizesBefore.forEach((k, v) -> sizes.merge(k, -v, Integer::sum));
+			sizes.values().removeIf(v -> v == 0);
+			String floor = floorGraphs == null ? "null" : floorJson(model, floorGraphs, threads, sizes);
 			// frame 0 is the prompted frame (memory encoding only); frames 1.. are tracked frames
 			List<Double> tracked = perFrame.subList(1, perFrame.size());
 			double mean = tracked.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -121,9 +153,10 @@ public final class Sam2Benchmark {
 			}
 			System.out.printf(Locale.ROOT,
 				"{\"model\": \"%s\", \"describe\": \"%s\", \"objects\": %d, \"frames\": %d, \"threads\": %d, \"prompt_seconds\": %.3f, "
-					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"object1_areas\": %s}%n",
+					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"object1_areas\": %s, "
+					+ "\"attention_floor\": %s}%n",
 				model, tracker.describe(), objects, frameCount, threads, promptSeconds, mean, perFrame.stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(),
-				graphs, peakRssMb(), areas);
+				graphs, peakRss, areas, floor);
 		}
 	}
 
@@ -139,9 +172,86 @@ public final class Sam2Benchmark {
 		Files.writeString(dir.resolve("size.txt"), frames.width() + " " + frames.height() + "\n");
 	}
 
-	private static double peakRssMb() throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-			if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+	/**
+	 * The memory-attention FLOP floor of this run's calls (see {@link AttentionFloor}): mean FLOPs per
+	 * call over the (memories, pointers) counts actually used, the matmul rate at the largest count,
+	 * the floor per call, and the same at the steady state of a long run (all memories and pointers).
+	 */
+	private static String floorJson(Path model, Path graphs, int threads, Map<List<Integer>, Integer> sizes) {
+		try {
+			Sam2Settings settings = Sam2Settings.read(ModelPackage.open(model).manifest(), model);
+			AttentionFloor floor = new AttentionFloor(new OnnxRuntime(new RuntimeOptions(false, threads)), settings, graphs);
+			double flops = 0;
+			int calls = 0;
+			List<Integer> largest = List.of(0, 0);
+			StringBuilder sizeJson = new StringBuilder();
+			for (var e : sizes.entrySet()) {
+				List<Integer> nk = e.getKey();
+				flops += floor.flops(nk.get(0), nk.get(1)) * e.getValue();
+				calls += e.getValue();
+				if (nk.get(0) * 100000 + nk.get(1) > largest.get(0) * 100000 + largest.get(1)) largest = nk;
+				sizeJson.append(sizeJson.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"N%d K%d\": %d", nk.get(0), nk.get(1), e.getValue()));
+			}
+			double meanFlops = flops / calls;
+			AttentionFloor.Rate rate = floor.measureRate(new AttentionFloor.CallSize(largest.get(0), largest.get(1)), 3);
+			double perSecond = rate.flops() / rate.seconds();
+			int steadyN = settings.numMaskmem(), steadyK = settings.maxObjectPointers();
+			double steadyFlops = floor.flops(steadyN, steadyK);
+			StringBuilder shapes = new StringBuilder();
+			for (var e : rate.byShape().entrySet())
+				shapes.append(shapes.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": {\"count\": %d, \"seconds\": %.4f, \"gflops\": %.1f}",
+					e.getKey(), (int) e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+			return String.format(Locale.ROOT,
+				"{\"call_sizes\": {%s}, \"mean_gflop_per_call\": %.3f, \"rate_measured_at\": \"N%d K%d\", \"gflops_per_second\": %.2f, "
+					+ "\"floor_seconds_per_call\": %.4f, \"steady_state\": {\"memories\": %d, \"pointers\": %d, \"gflop\": %.3f, \"floor_seconds\": %.4f}, \"products\": {%s}}",
+				sizeJson, meanFlops / 1e9, largest.get(0), largest.get(1), perSecond / 1e9, meanFlops / perSecond, steadyN, steadyK, steadyFlops / 1e9,
+				steadyFlops / perSecond, shapes);
+		}
+		catch (IOException | ai.onnxruntime.OrtException e) {
+			throw new IllegalStateException("Cannot measure the memory-attention floor from " + graphs + ": " + e.getMessage(), e);
+		}
+	}
+
+	private static void longRun(Path model, int frameCount, int threads) throws IOException {
+		Discs frames = new Discs(frameCount);
+		long[] last = { System.nanoTime() };
+		double[] trackedSeconds = { 0 };
+		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
+			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
+			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(frames.cx(0, 0), frames.cy(0, 0), true))));
+			session.propagate(Direction.FORWARD, r -> {
+				long now = System.nanoTime();
+				if (r.frame() > 0) trackedSeconds[0] += (now - last[0]) / 1e9;
+				int done = r.frame() + 1;
+				if (done % 100 == 0 || done == frameCount) {
+					System.gc();
+					Runtime rt = Runtime.getRuntime();
+					double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+					System.out.printf(Locale.ROOT,
+						"{\"mode\": \"long\", \"describe\": \"%s\", \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, \"peak_rss_mb\": %.1f, "
+							+ "\"heap_used_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, \"object1_area\": %d}%n",
+						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), procStatusMb("VmHWM:"), heapMb, session.retainedFrameCount(),
+						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), r.objects().get(0).mask().area());
+					System.out.flush();
+				}
+				last[0] = System.nanoTime();
+			}, ProgressListener.NONE, CancellationToken.NEVER);
+		}
+	}
+
+	private static double peakRssMb() {
+		return procStatusMb("VmHWM:");
+	}
+
+	/** A memory line of /proc/self/status (VmRSS:, VmHWM:) in MiB; NaN where there is none (not Linux). */
+	private static double procStatusMb(String key) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+				if (line.startsWith(key)) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+		}
+		catch (IOException e) {
+			return Double.NaN;
+		}
 		return Double.NaN;
 	}
 }
