@@ -81,6 +81,31 @@ final class AttentionFloor {
 		return products(memories, pointers).stream().mapToDouble(Product::flops).sum();
 	}
 
+	/**
+	 * FLOP shares of one call by the role of its products, to judge the savings that skip work:
+	 * "layer0_self_attention" (the graph's products 1-6, q/k/v/scores/values/out of layer 0's
+	 * self-attention: the same for every object of a frame), "memory_projections" (rows grow with N:
+	 * the k/v projections of memory tokens, the same each time a memory is reused),
+	 * "attention_over_memories" (k or n grows with N: scores and weighted values), "other".
+	 */
+	Map<String, Double> shares(int memories, int pointers) {
+		List<Product> products = products(memories, pointers);
+		double total = 0;
+		Map<String, Double> out = new LinkedHashMap<>();
+		for (String role : List.of("layer0_self_attention", "memory_projections", "attention_over_memories", "other")) out.put(role, 0.0);
+		for (int i = 0; i < products.size(); i++) {
+			long[][] l = linear.get(i);
+			String role = i >= 1 && i <= 6 ? "layer0_self_attention"
+				: l[1][0] != 0 || l[1][1] != 0 ? "memory_projections"
+				: l[1][2] != 0 || l[1][3] != 0 ? "attention_over_memories" : "other";
+			double f = products.get(i).flops();
+			out.merge(role, f, Double::sum);
+			total += f;
+		}
+		for (var e : out.entrySet()) e.setValue(e.getValue() / total);
+		return out;
+	}
+
 	private void fit() throws IOException, OrtException {
 		OrtSession probe = runtime.open(dir.resolve("memory_attention_probe.onnx"));
 		try {
@@ -95,6 +120,8 @@ final class AttentionFloor {
 					l[2][j] = k[j] - a[j];
 				}
 				nodes.add(p11.get(i).node());
+				if (i >= 1 && i <= 6 && (Arrays.stream(l[1]).anyMatch(v -> v != 0) || Arrays.stream(l[2]).anyMatch(v -> v != 0)))
+					throw new IllegalStateException("Product " + i + " (" + p11.get(i).node() + ") should be layer 0's self-attention but depends on the memory or pointer count");
 				linear.add(l);
 			}
 			// the extrapolation must reproduce a probe it was not fitted on

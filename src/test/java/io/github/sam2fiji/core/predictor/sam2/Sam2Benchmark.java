@@ -201,11 +201,17 @@ public final class Sam2Benchmark {
 			for (var e : rate.byShape().entrySet())
 				shapes.append(shapes.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": {\"count\": %d, \"seconds\": %.4f, \"gflops\": %.1f}",
 					e.getKey(), (int) e.getValue()[0], e.getValue()[1], e.getValue()[2]));
+			StringBuilder shares = new StringBuilder();
+			for (var e : floor.shares(steadyN, steadyK).entrySet())
+				shares.append(shares.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.4f", e.getKey(), e.getValue()));
+			StringBuilder runShares = new StringBuilder();
+			for (var e : floor.shares(largest.get(0), largest.get(1)).entrySet())
+				runShares.append(runShares.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.4f", e.getKey(), e.getValue()));
 			return String.format(Locale.ROOT,
 				"{\"call_sizes\": {%s}, \"mean_gflop_per_call\": %.3f, \"rate_measured_at\": \"N%d K%d\", \"gflops_per_second\": %.2f, "
-					+ "\"floor_seconds_per_call\": %.4f, \"steady_state\": {\"memories\": %d, \"pointers\": %d, \"gflop\": %.3f, \"floor_seconds\": %.4f}, \"products\": {%s}}",
+					+ "\"floor_seconds_per_call\": %.4f, \"steady_state\": {\"memories\": %d, \"pointers\": %d, \"gflop\": %.3f, \"floor_seconds\": %.4f, \"flop_shares\": {%s}}, \"flop_shares_at_rate_size\": {%s}, \"products\": {%s}}",
 				sizeJson, meanFlops / 1e9, largest.get(0), largest.get(1), perSecond / 1e9, meanFlops / perSecond, steadyN, steadyK, steadyFlops / 1e9,
-				steadyFlops / perSecond, shapes);
+				steadyFlops / perSecond, shares, runShares, shapes);
 		}
 		catch (IOException | ai.onnxruntime.OrtException e) {
 			throw new IllegalStateException("Cannot measure the memory-attention floor from " + graphs + ": " + e.getMessage(), e);
