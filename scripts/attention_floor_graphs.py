@@ -4,7 +4,8 @@ memory-attention FLOP floor with ONNX Runtime itself:
 
   memory_attention_probe.onnx  the package's memory_attention.onnx with the operands of every
                                MatMul and Gemm added as graph outputs, so that one run tells the
-                               exact operand shapes for given memory and pointer counts;
+                               exact operand shapes for given memory and pointer counts (a fused
+                               MultiHeadAttention counts as its two products, from q, k, v);
   matmul.onnx                  one MatMul with fully dynamic shapes, A [b, m, k] @ B [b, k, n],
                                to time ONNX Runtime's matmul rate on those shapes.
   probe.json                   the probe's matmul list: node name, op type, operand output names
@@ -28,7 +29,22 @@ def probe(model_dir, out):
     existing = {o.name for o in graph.output}
     initializers = {t.name: list(t.dims) for t in graph.initializer}
     matmuls = []
+
+    def operand(name):
+        if name in initializers:
+            return {"initializer": name, "shape": initializers[name]}
+        if name not in existing:
+            graph.output.append(helper.make_empty_tensor_value_info(name))
+            existing.add(name)
+        return {"output": name}
+
     for node in graph.node:
+        if node.op_type == "MultiHeadAttention":
+            # a fused attention (export_sam2.py --fused-attention): its two products, on [B, T, d]
+            q, k, v = (operand(name) for name in node.input[:3])
+            matmuls.append({"node": node.name + "/scores", "op": "AttentionScores", "a": q, "b": k})
+            matmuls.append({"node": node.name + "/values", "op": "AttentionValues", "a": q, "b": k, "v": v})
+            continue
         if node.op_type not in ("MatMul", "Gemm"):
             continue
         operands = []

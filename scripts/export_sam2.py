@@ -10,6 +10,8 @@ folder on PYTHONPATH / --sam2-path); see scripts/sam2_official.py. Runs on torch
 After the export every graph is run by ONNX Runtime through Java (io.github.sam2fiji.cli.
 GraphSelfCheck) on random inputs and compared with the official PyTorch computation; the export
 fails if a max abs difference exceeds --tolerance (1e-4). --skip-self-check skips it (no Java).
+--fused-attention writes the memory attention with ONNX Runtime's fused MultiHeadAttention operator
+(see fuse_attention; measured in docs/sam2-java-runtime.md).
 """
 
 import argparse
@@ -387,6 +389,72 @@ def restore_unused_inputs(path, input_names, inputs, dynamic):
     return [n for n, _ in missing]
 
 
+def fuse_attention(path):
+    """Replaces each plain attention of a graph, MatMul(q, Transpose(k)) -> Mul(scale) -> Softmax ->
+    MatMul(., v) on [B, 1, T, d] (one head), by ONNX Runtime's com.microsoft MultiHeadAttention on
+    [B, T, d]: same result, but the CPU kernel never holds the [S, T] score matrix (at 1024 the
+    memory cross-attention's is 470 MB). Needs ONNX Runtime (not plain ONNX) to run. Returns the
+    number of attentions fused."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(path))
+    graph = model.graph
+    producer = {o: n for n in graph.node for o in n.output}
+    consumers = {}
+    for n in graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    constants = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    for n in graph.node:
+        if n.op_type == "Constant":
+            constants[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    axes = helper.make_tensor("fused_attention_head_axis", onnx.TensorProto.INT64, [1], [1])
+    graph.initializer.append(axes)
+    remove, fused = set(), 0
+    new_nodes = {}  # node name -> nodes to put in its place
+    for softmax in [n for n in graph.node if n.op_type == "Softmax"]:
+        mul = producer.get(softmax.input[0])
+        if mul is None or mul.op_type != "Mul":
+            continue
+        scores_name, scale_name = mul.input if mul.input[1] in constants else mul.input[::-1]
+        scores = producer.get(scores_name)
+        if scale_name not in constants or constants[scale_name].size != 1 or scores is None or scores.op_type != "MatMul":
+            continue
+        transpose = producer.get(scores.input[1])
+        users = consumers.get(softmax.output[0], [])
+        if transpose is None or transpose.op_type != "Transpose" or len(users) != 1 or users[0].op_type != "MatMul":
+            continue
+        perm = next((list(a.ints) for a in transpose.attribute if a.name == "perm"), None)
+        if perm != [0, 1, 3, 2] or len(consumers[transpose.output[0]]) != 1:
+            continue
+        weighted = users[0]
+        tag = f"fused_attention_{fused}"
+        squeeze = [helper.make_node("Squeeze", [x, axes.name], [f"{tag}_{r}"], name=f"{tag}/squeeze_{r}")
+                   for x, r in ((scores.input[0], "q"), (transpose.input[0], "k"), (weighted.input[1], "v"))]
+        mha = helper.make_node("MultiHeadAttention", [f"{tag}_q", f"{tag}_k", f"{tag}_v"], [f"{tag}_out"],
+                               name=f"{tag}/mha", domain="com.microsoft", num_heads=1,
+                               scale=float(constants[scale_name].reshape(())))
+        unsqueeze = helper.make_node("Unsqueeze", [f"{tag}_out", axes.name], [weighted.output[0]], name=f"{tag}/unsqueeze")
+        new_nodes[weighted.name] = squeeze + [mha, unsqueeze]
+        remove.update({scores.name, transpose.name, mul.name, softmax.name})
+        fused += 1
+    nodes = []
+    for n in graph.node:
+        if n.name in new_nodes:
+            nodes.extend(new_nodes[n.name])
+        elif n.name not in remove:
+            nodes.append(n)
+    used = {i for n in nodes for i in n.input} | {o.name for o in graph.output}
+    nodes = [n for n in nodes if n.op_type != "Constant" or n.output[0] in used]  # the scales
+    del graph.node[:]
+    graph.node.extend(nodes)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    onnx.save(model, str(path))
+    return fused
+
+
 def io_spec(names, tensors, dynamic):
     spec = {}
     for name, tensor in zip(names, tensors):
@@ -624,6 +692,10 @@ def export(args, model=None, source_note=None):
                {"vision_feat": {0: "B"}, "vision_pos": {0: "B"}, "memory": {0: "B", 1: "N"},
                 "memory_pos": {0: "B", 1: "N"}, "object_pointers": {0: "B", 1: "K"},
                 "object_pointer_tpos": {0: "K"}, "pix_feat_with_mem": {0: "B"}})
+        if args.fused_attention:
+            fused = fuse_attention(out / "memory_attention.onnx")
+            graphs["memory_attention"]["fused_attention"] = fused
+            print(f"memory_attention: {fused} attentions fused into com.microsoft MultiHeadAttention", flush=True)
         for b, n, k in ((1, 1, 0), (1, 2, 3), (2, model.num_maskmem, 5)):
             inp = matt_inputs(b, n, k)
             ref = official_memory_attention(model, *inp)
@@ -757,6 +829,10 @@ def parse_args(argv=None):
     p.add_argument("--name", help="package name (default: CONFIG-SIZE[-random-seedN])")
     p.add_argument("--force", action="store_true", help="overwrite a non-empty --out")
     p.add_argument("--sam2-path", help="folder holding the official sam2/ package (else PYTHONPATH)")
+    p.add_argument("--fused-attention", action="store_true",
+                   help="memory attention with ONNX Runtime's fused com.microsoft MultiHeadAttention instead of "
+                        "MatMul-Softmax-MatMul: same outputs, far less memory per call at 1024 (the score matrix is never "
+                        "held); runs only in ONNX Runtime")
     p.add_argument("--threads", type=int, default=2, help="torch and ONNX Runtime threads (default 2)")
     p.add_argument("--skip-self-check", action="store_true", help="do not run the graphs in ONNX Runtime (no Java)")
     p.add_argument("--self-check-dir", help="keep the self-check inputs and outputs (.npy) in this folder")

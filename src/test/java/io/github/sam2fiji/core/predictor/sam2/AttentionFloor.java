@@ -28,7 +28,8 @@ import io.github.sam2fiji.core.runtime.OnnxRuntime;
  * The memory-attention FLOP floor, measured with ONNX Runtime itself (benchmark helper, not a test).
  * <p>
  * FLOPs: the package's memory_attention graph with every MatMul/Gemm operand exposed as an output
- * (memory_attention_probe.onnx, written by scripts/attention_floor_graphs.py) runs at a few memory
+ * (memory_attention_probe.onnx, written by scripts/attention_floor_graphs.py; a fused
+ * MultiHeadAttention counts as its two products) runs at a few memory
  * counts N and pointer counts K; the operand shapes give each product's dimensions (batch, m, k, n)
  * and its FLOPs 2 b m k n. Every dimension is linear in N and K (keys are N h w + 4 K tokens), so
  * three probes fix them for any (N, K) and a fourth checks the extrapolation exactly. Element-wise
@@ -157,7 +158,7 @@ final class AttentionFloor {
 				for (var e : matmuls) {
 					JsonObject mm = e.getAsJsonObject();
 					long[] a = shape(r, mm.getAsJsonObject("a")), b = shape(r, mm.getAsJsonObject("b"));
-					out.add(product(mm, a, b));
+					out.add(product(r, mm, a, b));
 				}
 				return out;
 			}
@@ -182,8 +183,18 @@ final class AttentionFloor {
 	 * The product as ONNX Runtime computes it: Gemm [m,k]x[k,n] (transposes applied); MatMul with
 	 * numpy broadcasting, a weight without batch dims folding the batch into m (one large GEMM).
 	 */
-	private static Product product(JsonObject mm, long[] a, long[] b) {
+	private static Product product(OrtSession.Result r, JsonObject mm, long[] a, long[] b) throws OrtException {
 		String node = mm.get("node").getAsString();
+		switch (mm.get("op").getAsString()) {
+			case "AttentionScores": // fused attention, q [B, S, d] and k [B, T, d]: q k^T
+				return new Product(node, a[0], a[1], a[2], b[1]);
+			case "AttentionValues": { // softmax [B, S, T] times v [B, T, dv]
+				long[] v = shape(r, mm.getAsJsonObject("v"));
+				return new Product(node, a[0], a[1], b[1], v[2]);
+			}
+			default:
+				break;
+		}
 		if (mm.get("op").getAsString().equals("Gemm")) {
 			boolean ta = mm.get("trans_a").getAsInt() != 0, tb = mm.get("trans_b").getAsInt() != 0;
 			return new Product(node, 1, ta ? a[1] : a[0], ta ? a[0] : a[1], tb ? b[0] : b[1]);
