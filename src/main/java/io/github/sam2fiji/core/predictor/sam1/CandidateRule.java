@@ -17,12 +17,15 @@ package io.github.sam2fiji.core.predictor.sam1;
  * {@code minInPlaceStability}: faint or textured cells often score under the strict limits, and an
  * object that stays in place cannot have left. Objects that may be leaving (at the border and
  * shrinking; the caller decides) keep the strict limits.</li>
- * <li>Drop candidates that cover another object's anchor on this frame (its clicks, or the interior
- * point of its carried mask): a click on one of two touching cells often makes the best-rated
- * mask the pair.</li>
+ * <li>A candidate that covers another object's anchor on this frame (its clicks, or the interior
+ * point of its carried mask) is dropped for a carried prompt (a carried object must not swallow its
+ * neighbour) and only a last resort for a user's prompt: a click on one of two touching cells often
+ * makes the best-rated mask the pair, but a user who clicks a cell expects a mask there, and overlap
+ * resolution then splits the pair.</li>
  * <li>Among the remaining candidates of SAM's preferred tokens (1-3 for an ambiguous prompt, a
  * single click; 0 for a box, several clicks or a mask input, as SAM's own multimask rule), take the
- * one with the highest predicted IoU; if none of those remains, the highest of the other tokens.</li>
+ * one with the highest predicted IoU; if none of those remains, the highest of the other tokens
+ * (both before any last-resort candidate of step 3).</li>
  * <li>No candidate left: no object (never a whole-frame mask).</li>
  * </ol>
  * A single-mask decoder gives one candidate, which passes or fails steps 1 to 3.
@@ -57,23 +60,25 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 	 * @return the chosen candidate's index, or -1 for none
 	 */
 	int choose(MaskCandidates candidates, boolean ambiguousPrompt, Previous previous, int[] othersAnchors, FrameGeometry geometry) {
-		int best = -1, fallback = -1;
+		// Ranks: 0 preferred token, 1 other token, 2-3 the same covering another object's anchor
+		// (only for a user's prompt: a click must give a mask; overlap resolution then splits the pair).
+		int best = -1, bestRank = Integer.MAX_VALUE;
 		for (int k = 0; k < candidates.count(); k++) {
 			float[] logits = candidates.logits()[k];
 			double area = LowResMasks.areaFraction(logits, candidates.size(), geometry);
 			if (area <= 0 || area > maxAreaFraction) continue;
 			if (previous != null && !confident(candidates.ious()[k], logits, previous, candidates.size(), geometry)) continue;
-			if (coversAny(logits, othersAnchors)) continue;
+			boolean covers = coversAny(logits, othersAnchors);
+			if (covers && previous != null) continue;
 			boolean preferred = candidates.count() == 1 || (ambiguousPrompt ? k > 0 : k == 0);
-			float iou = candidates.ious()[k];
-			if (preferred) {
-				if (best < 0 || iou > candidates.ious()[best]) best = k;
+			int rank = (covers ? 2 : 0) + (preferred ? 0 : 1);
+			if (rank < bestRank || (rank == bestRank && candidates.ious()[k] > candidates.ious()[best])) {
+				best = k;
+				bestRank = rank;
 			}
-			else if (fallback < 0 || iou > candidates.ious()[fallback]) fallback = k;
 		}
-		return best >= 0 ? best : fallback;
+		return best;
 	}
-
 	private static boolean coversAny(float[] logits, int[] cells) {
 		for (int c : cells)
 			if (logits[c] > 0) return true;

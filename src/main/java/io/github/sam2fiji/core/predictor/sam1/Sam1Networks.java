@@ -13,7 +13,7 @@ import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.OrtTensors;
 
 /** The two ONNX graphs of a SAM 1 interface model: image encoder and prompt/mask decoder. */
-final class Sam1Networks implements AutoCloseable {
+final class Sam1Networks implements Sam1Model, AutoCloseable {
 
 	private final Sam1ModelSpec spec;
 	private final OrtEnvironment env;
@@ -38,7 +38,8 @@ final class Sam1Networks implements AutoCloseable {
 	}
 
 	/** Image embeddings [1,256,64,64] of a preprocessed [3,L,L] input, flattened. */
-	float[] encode(float[] input) {
+	@Override
+	public float[] encode(float[] input) {
 		int side = spec.longestSide();
 		try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] { 1, 3, side, side });
 				OrtSession.Result r = encoder.run(Map.of(spec.encoderInput(), t))) {
@@ -55,7 +56,8 @@ final class Sam1Networks implements AutoCloseable {
 		return new long[] { 1, 256, grid, grid };
 	}
 
-	MaskCandidates decode(float[] embedding, DecoderPrompt prompt, FrameGeometry g) {
+	@Override
+	public MaskCandidates decode(float[] embedding, DecoderPrompt prompt, FrameGeometry g) {
 		int size = spec.lowResSize();
 		int n = prompt.pointCount();
 		float[] mask = prompt.maskInput() != null ? prompt.maskInput() : new float[size * size];

@@ -14,14 +14,21 @@ final class Sam1Preprocessor {
 
 	private final Sam1ModelSpec spec;
 	private final PercentileNormalization normalization;
+	private final double fill;
 
-	Sam1Preprocessor(Sam1ModelSpec spec, PercentileNormalization normalization) {
+	/** @param fill share of the input's side the frame's longest side fills ({@link FrameGeometry#fill()}) */
+	Sam1Preprocessor(Sam1ModelSpec spec, PercentileNormalization normalization, double fill) {
 		this.spec = spec;
 		this.normalization = normalization;
+		this.fill = fill;
+	}
+
+	Sam1Preprocessor(Sam1ModelSpec spec, PercentileNormalization normalization) {
+		this(spec, normalization, 1);
 	}
 
 	FrameGeometry geometry(int width, int height) {
-		return new FrameGeometry(width, height, spec.longestSide());
+		return new FrameGeometry(width, height, spec.longestSide(), fill);
 	}
 
 	/**

@@ -34,6 +34,9 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * grows more than {@code maxGrowth} times in a frame. The object is absent (empty mask) on that
  * frame and its last accepted mask is carried on; after more than {@code maxMisses} misses in a
  * row it is lost and stays absent until its next prompted frame in the sweep's direction.</li>
+ * <li>Held: a missed object that is not leaving the frame shows its last accepted mask instead
+ * (objectScore {@link #HELD_SCORE}) for up to {@code maxHeldFrames} frames in a row, and that mask
+ * stays its prompt; held frames are not misses.</li>
  * <li>Overlaps: a pixel claimed by several objects goes to the highest logit ({@link OverlapResolver}).</li>
  * <li>IDs: the user's object IDs, unchanged.</li>
  * <li>{@link ObjectResult#objectScore()}: no presence head in SAM 1, so it is the chosen mask's
@@ -45,8 +48,12 @@ import io.github.sam2fiji.core.result.ObjectResult;
  */
 final class Sam1Session implements TrackingSession {
 
-	/** An object's state carried to the next frame; {@code misses}: frames since the mask was last accepted. */
-	private record Carried(BinaryMask mask, float[] lowRes, int misses, int peakArea) {}
+	/**
+	 * An object's state carried to the next frame: its last accepted mask and logits, the frames since
+	 * then on which it was absent ({@code misses}) and held ({@code held}), the largest area since its
+	 * last prompt, and the accepted mask's predicted IoU.
+	 */
+	private record Carried(BinaryMask mask, float[] lowRes, int misses, int held, int peakArea, float iou) {}
 
 	/** What the model said for one object on one frame, before overlaps are resolved. */
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
@@ -57,8 +64,14 @@ final class Sam1Session implements TrackingSession {
 	/** Share of its largest area under which an object touching the border counts as leaving. */
 	static final double LEAVING_SHARE = 0.5;
 
+	/** Logit of a held mask's pixels in the overlap resolution: under any confident live answer. */
+	static final float HELD_LOGIT = 0.5f;
+
+	/** {@link ObjectResult#objectScore()} of a held mask: present, but not the model's answer on this frame. */
+	static final float HELD_SCORE = 0f;
+
 	private final FrameSource frames;
-	private final Sam1Networks networks;
+	private final Sam1Model networks;
 	private final Sam1Preprocessor preprocessor;
 	private final Sam1Settings settings;
 	private final int lowResSize;
@@ -69,7 +82,7 @@ final class Sam1Session implements TrackingSession {
 	private int embeddedFrame = -1;
 	private float[] embedding;
 
-	Sam1Session(FrameSource frames, Sam1Networks networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize) {
+	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize) {
 		this.frames = frames;
 		this.networks = networks;
 		this.preprocessor = preprocessor;
@@ -236,40 +249,68 @@ final class Sam1Session implements TrackingSession {
 	private FrameResult step(int f, Map<Integer, Carried> states, Set<Integer> active, int[] claimed) {
 		Map<Integer, int[]> anchors = anchors(f, states, active);
 		Map<Integer, Accepted> accepted = new TreeMap<>();
+		Set<Integer> held = new TreeSet<>();
 		OverlapResolver overlaps = new OverlapResolver(geometry.width(), geometry.height());
 		for (int id : active) {
 			ObjectPrompt prompt = prompts.get(id).get(f);
 			Carried carried = states.get(id);
 			int[] others = othersAnchors(anchors, id);
 			Proposal proposal = prompt != null ? fromPrompt(prompt, others, f) : carried != null ? fromCarried(carried, others, f) : null;
-			if (proposal == null) continue;
-			int area = positive(proposal.frameLogits());
-			boolean lost = prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0;
-			if (lost) continue;
-			overlaps.add(id, proposal.frameLogits());
-			accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
+			int area = proposal == null ? 0 : positive(proposal.frameLogits());
+			boolean missed = proposal == null
+					|| (prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0);
+			if (!missed) {
+				overlaps.add(id, proposal.frameLogits());
+				accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
+			}
+			else if (prompt == null && holds(carried)) held.add(id);
 		}
+		// Held masks go in last with a low logit, so live answers win the pixels they share.
+		for (int id : held) overlaps.add(id, heldLogits(states.get(id).mask()));
 		List<ObjectResult> results = new ArrayList<>();
 		for (int id : active) {
 			Accepted proposal = accepted.get(id);
-			BinaryMask mask = proposal != null ? overlaps.maskOf(id, claimed) : null;
+			BinaryMask mask = proposal != null || held.contains(id) ? overlaps.maskOf(id, claimed) : null;
 			boolean prompted = prompts.get(id).containsKey(f);
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
-			if (present) {
-				Carried before = states.get(id);
-				states.put(id, new Carried(mask, proposal.lowRes(), 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea())));
+			Carried before = states.get(id);
+			if (present && proposal != null) {
+				states.put(id, new Carried(mask, proposal.lowRes(), 0, 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea()), proposal.iou()));
 				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true));
 			}
+			else if (present) {
+				// Held: the last accepted mask is shown again and stays the prompt for the next frame.
+				states.put(id, new Carried(before.mask(), before.lowRes(), before.misses(), before.held() + 1, before.peakArea(), before.iou()));
+				results.add(new ObjectResult(id, f, mask, HELD_SCORE, before.iou(), true));
+			}
 			else {
-				Carried carried = states.get(id);
 				// A carried object may miss a few frames (a blurry or low-confidence answer) before it counts as lost.
-				if (!prompted && carried != null && carried.misses() < settings.maxMisses())
-					states.put(id, new Carried(carried.mask(), carried.lowRes(), carried.misses() + 1, carried.peakArea()));
+				if (!prompted && before != null && before.misses() < settings.maxMisses())
+					states.put(id, new Carried(before.mask(), before.lowRes(), before.misses() + 1, before.held(), before.peakArea(), before.iou()));
 				else states.remove(id);
 				results.add(new ObjectResult(id, f, BinaryMask.empty(geometry.width(), geometry.height()), -1f, 0f, false));
 			}
 		}
 		return new FrameResult(f, results);
+	}
+
+	/**
+	 * Whether a carried object that was missed on this frame keeps its last mask: it is not leaving
+	 * the frame and has been held fewer than {@code maxHeldFrames} frames in a row. Cells in
+	 * transmitted light barely move and often get no confident answer for a few frames; holding
+	 * them is better than dropping them, and the held mask stays the prompt for the next frame.
+	 */
+	private boolean holds(Carried carried) {
+		return carried != null && carried.held() < settings.maxHeldFrames() && !leaving(carried);
+	}
+
+	/** A held mask's claim: {@link #HELD_LOGIT} inside, so any confident live answer takes shared pixels. */
+	private float[] heldLogits(BinaryMask mask) {
+		float[] logits = new float[geometry.width() * geometry.height()];
+		for (int y = 0; y < geometry.height(); y++)
+			for (int x = 0; x < geometry.width(); x++)
+				logits[y * geometry.width() + x] = mask.get(x, y) ? HELD_LOGIT : -HELD_LOGIT;
+		return logits;
 	}
 
 	/** Per object on frame f: the low-res cells of its clicks there, or of its carried mask's interior point. */

@@ -1,10 +1,19 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
 import io.github.sam2fiji.core.image.PercentileNormalization;
+import io.github.sam2fiji.core.model.ModelFormatException;
 
 /**
  * Tuning of the SAM 1 interface tracker; {@link #defaults()} is what was measured to work on
- * microscopy data (see docs/model-format.md).
+ * microscopy data (see docs/model-format.md), and a package's model.json may override any of them
+ * in its {@code "tracking"} object ({@link #of(JsonObject)}).
  *
  * @param maxAreaFraction candidates covering more of the frame are dropped (the whole-image trap)
  * @param minCarriedIou carried candidates with a lower predicted IoU are dropped (object gone)
@@ -16,21 +25,74 @@ import io.github.sam2fiji.core.image.PercentileNormalization;
  * @param maxGrowth a carried mask more than this many times the previous area means the object is
  *          lost (the model jumped to something else)
  * @param maxMisses frames in a row a carried object may be missed (absent) before it is lost
+ * @param maxHeldFrames frames in a row a missed object that is not leaving the frame keeps (shows)
+ *          its last accepted mask instead of being absent; 0 turns holding off. The default (1000)
+ *          holds as long as the object does not leave: on DIC-C2DH-HeLa a limit of 10 frames lost
+ *          most cells again (docs/model-format.md). Lower it where objects end in place (z-stacks).
+ * @param inputScale share of the model input's side that the frame's longest side fills, in (0, 1];
+ *          under 1 shows the frame smaller (for objects too large for the model at full size)
  * @param normalization intensity mapping of frames to 0-255
  */
-public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, PercentileNormalization normalization) {
+public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, int maxHeldFrames, double inputScale, PercentileNormalization normalization) {
+
+	/** The keys of model.json's {@code "tracking"} object, in the order of the record's fields. */
+	public static final Set<String> MANIFEST_KEYS = Set.of("max_area_fraction", "min_carried_iou", "min_stability", "min_in_place_iou",
+			"min_in_place_stability", "box_margin", "min_area", "max_growth", "max_misses", "max_held_frames", "input_scale");
 
 	public Sam1Settings {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("maxAreaFraction must be in (0, 1], got " + maxAreaFraction);
 		if (!(minStability >= 0 && minStability <= 1)) throw new IllegalArgumentException("minStability must be in [0, 1], got " + minStability);
+		if (!(minInPlaceStability >= 0 && minInPlaceStability <= 1)) throw new IllegalArgumentException("minInPlaceStability must be in [0, 1], got " + minInPlaceStability);
 		if (!(boxMargin >= 0)) throw new IllegalArgumentException("boxMargin must be 0 or more, got " + boxMargin);
 		if (minArea < 1) throw new IllegalArgumentException("minArea must be at least 1 pixel, got " + minArea);
 		if (!(maxGrowth > 1)) throw new IllegalArgumentException("maxGrowth must be above 1, got " + maxGrowth);
 		if (maxMisses < 0) throw new IllegalArgumentException("maxMisses must be 0 or more, got " + maxMisses);
+		if (maxHeldFrames < 0) throw new IllegalArgumentException("maxHeldFrames must be 0 or more, got " + maxHeldFrames);
+		if (!(inputScale > 0 && inputScale <= 1)) throw new IllegalArgumentException("inputScale must be in (0, 1], got " + inputScale);
 		if (normalization == null) throw new IllegalArgumentException("normalization is required");
 	}
 
 	public static Sam1Settings defaults() {
-		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 0.1, 4, 4.0, 2, PercentileNormalization.DEFAULT);
+		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 0.1, 4, 4.0, 2, 1000, 1.0, PercentileNormalization.DEFAULT);
+	}
+
+	/**
+	 * The defaults with the values a package's manifest gives in its optional {@code "tracking"}
+	 * object (keys {@link #MANIFEST_KEYS}, e.g. {@code "tracking": {"max_held_frames": 5}}).
+	 *
+	 * @throws ModelFormatException for an unknown key or a value that is not a number in range
+	 */
+	public static Sam1Settings of(JsonObject manifest) {
+		Sam1Settings d = defaults();
+		JsonElement t = manifest.get("tracking");
+		if (t == null || t.isJsonNull()) return d;
+		if (!t.isJsonObject()) throw new ModelFormatException("model.json: \"tracking\" must be an object, got " + t);
+		Set<String> unknown = new TreeSet<>(t.getAsJsonObject().keySet());
+		unknown.removeAll(MANIFEST_KEYS);
+		if (!unknown.isEmpty()) throw new ModelFormatException("model.json: unknown \"tracking\" setting(s) " + unknown + "; known: " + new TreeSet<>(MANIFEST_KEYS));
+		Map<String, JsonElement> v = t.getAsJsonObject().asMap();
+		try {
+			return new Sam1Settings(number(v, "max_area_fraction", d.maxAreaFraction()), number(v, "min_carried_iou", d.minCarriedIou()),
+					number(v, "min_stability", d.minStability()), number(v, "min_in_place_iou", d.minInPlaceIou()),
+					number(v, "min_in_place_stability", d.minInPlaceStability()), number(v, "box_margin", d.boxMargin()),
+					whole(v, "min_area", d.minArea()), number(v, "max_growth", d.maxGrowth()), whole(v, "max_misses", d.maxMisses()),
+					whole(v, "max_held_frames", d.maxHeldFrames()), number(v, "input_scale", d.inputScale()), d.normalization());
+		}
+		catch (IllegalArgumentException e) {
+			throw new ModelFormatException("model.json: \"tracking\": " + e.getMessage(), e);
+		}
+	}
+
+	private static double number(Map<String, JsonElement> values, String key, double otherwise) {
+		JsonElement e = values.get(key);
+		if (e == null) return otherwise;
+		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IllegalArgumentException(key + " must be a number, got " + e);
+		return e.getAsDouble();
+	}
+
+	private static int whole(Map<String, JsonElement> values, String key, int otherwise) {
+		double d = number(values, key, otherwise);
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new IllegalArgumentException(key + " must be a whole number, got " + d);
+		return (int) d;
 	}
 }

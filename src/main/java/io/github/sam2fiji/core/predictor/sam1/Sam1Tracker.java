@@ -28,14 +28,15 @@ public final class Sam1Tracker implements Tracker {
 		this.networks = new Sam1Networks(spec, runtime);
 	}
 
+	/** With the package's settings: the defaults, overridden by its model.json {@code "tracking"} object. */
 	public Sam1Tracker(ModelPackage model, RuntimeOptions options) {
-		this(model, options, Sam1Settings.defaults());
+		this(model, options, Sam1Settings.of(model.manifest()));
 	}
 
 	@Override
 	public TrackingSession newSession(FrameSource frames) {
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
-		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization()), settings, spec.lowResSize());
+		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize());
 	}
 
 	@Override

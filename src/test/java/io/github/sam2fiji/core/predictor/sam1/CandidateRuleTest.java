@@ -82,13 +82,19 @@ class CandidateRuleTest {
 	}
 
 	@Test
-	void aCandidateCoveringAnotherObjectsAnchorIsDropped() {
+	void aCandidateCoveringAnotherObjectsAnchorIsALastResortForAClickAndDroppedWhenCarried() {
 		float[] pair = square(60, 0), single = square(30, 0);
-		MaskCandidates c = four(pair, single, pair, pair, 0.99f, 0.8f, 0.99f, 0.95f);
 		int otherCellsClick = 45 * SIZE + 45; // inside the pair, outside the single cell
-		assertEquals(2, RULE.choose(c, true, null, NONE, FRAME));
-		assertEquals(1, RULE.choose(c, true, null, new int[] { otherCellsClick }, FRAME));
 		assertEquals(45 * SIZE + 45, LowResMasks.cellOf(45.5, 45.5, SIZE, FRAME));
+		MaskCandidates c = four(pair, single, pair, pair, 0.99f, 0.8f, 0.99f, 0.95f);
+		assertEquals(2, RULE.choose(c, true, null, NONE, FRAME));
+		assertEquals(1, RULE.choose(c, true, null, new int[] { otherCellsClick }, FRAME), "a candidate clear of the other cell wins");
+		MaskCandidates onlyPairs = four(pair, pair, pair, pair, 0.99f, 0.8f, 0.97f, 0.95f);
+		assertEquals(2, RULE.choose(onlyPairs, true, null, new int[] { otherCellsClick }, FRAME),
+				"a user's click still gets a mask (the best preferred one); overlap resolution splits the pair");
+		float[] before = square(58, 0);
+		assertEquals(-1, RULE.choose(onlyPairs, false, new CandidateRule.Previous(before, false), new int[] { otherCellsClick }, FRAME),
+				"a carried object must not swallow another");
 	}
 
 	@Test
