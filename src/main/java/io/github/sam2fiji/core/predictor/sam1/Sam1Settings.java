@@ -83,6 +83,20 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 		}
 	}
 
+	/**
+	 * As {@link #of(JsonObject)}, with {@code overrides} (keys {@link #MANIFEST_KEYS}) replacing the
+	 * manifest's own values: settings chosen for one run (the CLI's {@code --tracking KEY=VALUE}).
+	 */
+	public static Sam1Settings of(JsonObject manifest, Map<String, ? extends Number> overrides) {
+		JsonElement own = manifest.get("tracking");
+		if (overrides.isEmpty() || (own != null && !own.isJsonNull() && !own.isJsonObject())) return of(manifest); // (a bad "tracking" is refused there)
+		JsonObject merged = manifest.deepCopy();
+		JsonObject tracking = own != null && own.isJsonObject() ? merged.getAsJsonObject("tracking") : new JsonObject();
+		overrides.forEach(tracking::addProperty);
+		merged.add("tracking", tracking);
+		return of(merged);
+	}
+
 	private static double number(Map<String, JsonElement> values, String key, double otherwise) {
 		JsonElement e = values.get(key);
 		if (e == null) return otherwise;

@@ -44,6 +44,21 @@ class Sam1SettingsTest {
 	}
 
 	@Test
+	void runSettingsOverrideThePackagesAndAreCheckedTheSameWay() {
+		JsonObject m = manifest("{\"max_held_frames\": 7, \"min_area\": 9}");
+		Sam1Settings s = Sam1Settings.of(m, java.util.Map.of("input_scale", 0.5, "max_held_frames", 0));
+		assertEquals(0.5, s.inputScale());
+		assertEquals(0, s.maxHeldFrames(), "the run's value wins");
+		assertEquals(9, s.minArea(), "the package's value stays where the run gives none");
+		assertEquals(Sam1Settings.of(m), Sam1Settings.of(m, java.util.Map.of()));
+		assertEquals(0.5, Sam1Settings.of(manifest(null), java.util.Map.of("input_scale", 0.5)).inputScale());
+		String bad = assertThrows(ModelFormatException.class, () -> Sam1Settings.of(m, java.util.Map.of("input_size", 0.5))).getMessage();
+		assertTrue(bad.contains("input_size"), bad);
+		assertThrows(ModelFormatException.class, () -> Sam1Settings.of(m, java.util.Map.of("input_scale", 2)));
+		assertEquals(7, Sam1Settings.of(m).maxHeldFrames(), "the manifest itself is not changed");
+	}
+
+	@Test
 	void badSettingsAreRefusedByName() {
 		String unknown = assertThrows(ModelFormatException.class, () -> Sam1Settings.of(manifest("{\"max_held\": 3}"))).getMessage();
 		assertTrue(unknown.contains("max_held") && unknown.contains("max_held_frames"), unknown);
