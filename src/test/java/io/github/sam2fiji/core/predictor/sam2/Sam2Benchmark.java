@@ -193,8 +193,10 @@ public final class Sam2Benchmark {
 				sizeJson.append(sizeJson.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"N%d K%d\": %d", nk.get(0), nk.get(1), e.getValue()));
 			}
 			double meanFlops = flops / calls;
-			AttentionFloor.Rate rate = floor.measureRate(new AttentionFloor.CallSize(largest.get(0), largest.get(1)), 3);
+			AttentionFloor.CallSize rateSize = new AttentionFloor.CallSize(largest.get(0), largest.get(1));
+			AttentionFloor.Rate rate = floor.measureRate(rateSize, 5);
 			double perSecond = rate.flops() / rate.seconds();
+			double attentionSeconds = floor.timeAttention(ModelPackage.open(model).file("memory_attention.onnx"), rateSize, 3);
 			int steadyN = settings.numMaskmem(), steadyK = settings.maxObjectPointers();
 			double steadyFlops = floor.flops(steadyN, steadyK);
 			StringBuilder shapes = new StringBuilder();
@@ -209,8 +211,9 @@ public final class Sam2Benchmark {
 				runShares.append(runShares.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.4f", e.getKey(), e.getValue()));
 			return String.format(Locale.ROOT,
 				"{\"call_sizes\": {%s}, \"mean_gflop_per_call\": %.3f, \"rate_measured_at\": \"N%d K%d\", \"gflops_per_second\": %.2f, "
+					+ "\"floor_seconds_at_rate_size\": %.4f, \"attention_seconds_at_rate_size\": %.4f, "
 					+ "\"floor_seconds_per_call\": %.4f, \"steady_state\": {\"memories\": %d, \"pointers\": %d, \"gflop\": %.3f, \"floor_seconds\": %.4f, \"flop_shares\": {%s}}, \"flop_shares_at_rate_size\": {%s}, \"products\": {%s}}",
-				sizeJson, meanFlops / 1e9, largest.get(0), largest.get(1), perSecond / 1e9, meanFlops / perSecond, steadyN, steadyK, steadyFlops / 1e9,
+				sizeJson, meanFlops / 1e9, largest.get(0), largest.get(1), perSecond / 1e9, rate.seconds(), attentionSeconds, meanFlops / perSecond, steadyN, steadyK, steadyFlops / 1e9,
 				steadyFlops / perSecond, shares, runShares, shapes);
 		}
 		catch (IOException | ai.onnxruntime.OrtException e) {
@@ -221,7 +224,7 @@ public final class Sam2Benchmark {
 	private static void longRun(Path model, int frameCount, int threads) throws IOException {
 		Discs frames = new Discs(frameCount);
 		long[] last = { System.nanoTime() };
-		double[] trackedSeconds = { 0 };
+		double[] trackedSeconds = { 0 }, atLastSample = { 0 };
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
 			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(frames.cx(0, 0), frames.cy(0, 0), true))));
@@ -235,9 +238,12 @@ public final class Sam2Benchmark {
 					double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
 					System.out.printf(Locale.ROOT,
 						"{\"mode\": \"long\", \"describe\": \"%s\", \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, \"peak_rss_mb\": %.1f, "
-							+ "\"heap_used_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, \"object1_area\": %d}%n",
+							+ "\"heap_used_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
+							+ "\"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
 						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), procStatusMb("VmHWM:"), heapMb, session.retainedFrameCount(),
-						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), r.objects().get(0).mask().area());
+						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
+						r.objects().get(0).mask().area());
+					atLastSample[0] = trackedSeconds[0];
 					System.out.flush();
 				}
 				last[0] = System.nanoTime();
