@@ -33,7 +33,8 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
  * Long mode, {@code --long model-folder frames threads}: tracks one object through that many
  * frames, generated when read (nothing written), and prints one JSON line every 100 frames and at
  * the end with resident memory (VmRSS), its peak so far (VmHWM), the Java heap in use after a GC
- * and the session's retained frame count, to show that memory stays flat with sequence length.
+ * and committed, and the session's retained frame count, to show that memory stays flat with
+ * sequence length.
  */
 public final class Sam2Benchmark {
 
@@ -238,9 +239,9 @@ public final class Sam2Benchmark {
 					double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
 					System.out.printf(Locale.ROOT,
 						"{\"mode\": \"long\", \"describe\": \"%s\", \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, \"peak_rss_mb\": %.1f, "
-							+ "\"heap_used_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
+							+ "\"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
 							+ "\"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
-						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), procStatusMb("VmHWM:"), heapMb, session.retainedFrameCount(),
+						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), procStatusMb("VmHWM:"), heapMb, rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
 						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
 						r.objects().get(0).mask().area());
 					atLastSample[0] = trackedSeconds[0];
