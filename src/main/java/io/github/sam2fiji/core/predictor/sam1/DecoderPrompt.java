@@ -25,6 +25,11 @@ record DecoderPrompt(float[] coords, float[] labels, float[] maskInput, boolean 
 		return labels.length;
 	}
 
+	/** The same points without a mask input. */
+	DecoderPrompt withoutMaskInput() {
+		return new DecoderPrompt(coords, labels, null, ambiguous);
+	}
+
 	/**
 	 * Points and/or a box in frame pixels, scaled into the model input; without a box SAM 1 exports
 	 * expect a padding point (0, 0) with label -1, which is appended.

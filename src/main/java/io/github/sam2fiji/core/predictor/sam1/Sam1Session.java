@@ -346,9 +346,20 @@ final class Sam1Session implements TrackingSession {
 		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), null, others, f);
 	}
 
+	/**
+	 * The carried prompt is decoded twice: with the previous mask as mask input, and with its box and
+	 * interior point alone. Each answer is chosen by the candidate rule; the higher predicted IoU wins
+	 * (the mask input's on a tie). With the mask input, SAM 1 models tend to copy the previous mask,
+	 * also where the cell has changed shape or gone; without it they follow the image but lose more
+	 * cells. Both together raised TRA on all four HeLa and MSC sequences (docs/model-format.md).
+	 */
 	private Proposal fromCarried(Carried carried, int[] others, int f) {
-		return decide(carryForward.prompt(carried.mask(), carried.lowRes(), geometry),
-				new CandidateRule.Previous(carried.lowRes(), leaving(carried)), others, f);
+		DecoderPrompt withMask = carryForward.prompt(carried.mask(), carried.lowRes(), geometry);
+		CandidateRule.Previous previous = new CandidateRule.Previous(carried.lowRes(), leaving(carried));
+		Choice copied = choose(withMask, previous, others, f);
+		Choice seen = choose(withMask.withoutMaskInput(), previous, others, f);
+		Choice best = copied == null ? seen : seen == null || copied.iou() >= seen.iou() ? copied : seen;
+		return best == null ? null : best.proposal(lowResSize, geometry);
 	}
 
 	/**
@@ -365,11 +376,21 @@ final class Sam1Session implements TrackingSession {
 	}
 
 	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
+		Choice c = choose(prompt, previous, others, f);
+		return c == null ? null : c.proposal(lowResSize, geometry);
+	}
+
+	/** The candidate the rule chose for a prompt: its low-res logits and predicted IoU. */
+	private record Choice(float[] lowRes, float iou) {
+		Proposal proposal(int size, FrameGeometry g) {
+			return new Proposal(LowResMasks.toFrame(lowRes, size, g), lowRes, iou);
+		}
+	}
+
+	private Choice choose(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
 		MaskCandidates candidates = networks.decode(embedding(f), prompt, geometry);
 		int k = candidateRule.choose(candidates, prompt.ambiguous(), previous, others, geometry);
-		if (k < 0) return null;
-		float[] lowRes = candidates.logits()[k];
-		return new Proposal(LowResMasks.toFrame(lowRes, lowResSize, geometry), lowRes, candidates.ious()[k]);
+		return k < 0 ? null : new Choice(candidates.logits()[k], candidates.ious()[k]);
 	}
 
 	/** The frame's image embedding; only the current frame's is kept. */
