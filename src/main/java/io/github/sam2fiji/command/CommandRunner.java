@@ -10,6 +10,7 @@ import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
+import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.ij.HyperstackTracking;
@@ -39,14 +40,17 @@ final class CommandRunner {
 		return image == null || image.getWidth() == 0 || image.getStackSize() == 0 ? null : image;
 	}
 
-	/** @return the label image, or null after a failure or cancel (the command is then cancelled with the reason) */
-	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, Supplier<TrackRequest> requests, Outputs outputs, LogService log, UIService ui) {
+	/**
+	 * @param trackingSettings text of {@code KEY=VALUE} tracking settings ({@link Trackers#parseTrackingSettings}), may be blank
+	 * @return the label image, or null after a failure or cancel (the command is then cancelled with the reason)
+	 */
+	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, String trackingSettings, Supplier<TrackRequest> requests, Outputs outputs, LogService log, UIService ui) {
 		ImageJProgress progress = new ImageJProgress(title);
 		try {
 			TrackRequest request = requests.get();
 			if (model == null) throw new IllegalArgumentException("No model folder given (model=...)");
 			HyperstackTracking.Result result;
-			try (Tracker tracker = trackers.open(model.toPath())) {
+			try (Tracker tracker = trackers.open(model.toPath(), Trackers.parseTrackingSettings(trackingSettings))) {
 				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(command::isCanceled), line -> {
 					if (log != null) log.info(title + ": " + line);
 				});

@@ -1,6 +1,7 @@
 package io.github.sam2fiji.command;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.scijava.plugin.Plugin;
 import org.scijava.service.AbstractService;
@@ -20,6 +21,11 @@ public class DefaultTrackerService extends AbstractService implements TrackerSer
 
 	@Override
 	public Tracker open(Path modelFolder) {
-		return Trackers.open(ModelStore.at(null).locate(modelFolder), RuntimeOptions.defaults());
+		return open(modelFolder, Map.of());
+	}
+
+	@Override
+	public Tracker open(Path modelFolder, Map<String, ? extends Number> tracking) {
+		return Trackers.open(ModelStore.at(null).locate(modelFolder), RuntimeOptions.defaults(), tracking);
 	}
 }

@@ -50,12 +50,16 @@ public class Sam2SegmentCommand extends ContextCommand {
 	@Parameter(label = "Results table")
 	private boolean results_table = false;
 
+	// Not persisted: a script or macro that does not give it gets the model's own settings, not the last run's.
+	@Parameter(label = "Tracking settings (SAM 1 models, e.g. input_scale=0.5)", required = false, persist = false)
+	private String tracking_settings = "";
+
 	@Parameter(type = ItemIO.OUTPUT)
 	private ImagePlus labels;
 
 	@Override
 	public void run() {
-		labels = CommandRunner.run(this, "SAM 2 Segment", trackers, model, () -> {
+		labels = CommandRunner.run(this, "SAM 2 Segment", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			return new TrackRequest(image, TrackAxis.AUTO, channel, Direction.BOTH, CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), true);
 		}, new CommandRunner.Outputs(add_rois, results_table, null), log, ui);

@@ -61,12 +61,16 @@ public class Sam2TrackCommand extends ContextCommand {
 	@Parameter(label = "Cell Tracking Challenge folder (empty: none)", style = "directory", required = false)
 	private File ctc_folder;
 
+	// Not persisted: a script or macro that does not give it gets the model's own settings, not the last run's.
+	@Parameter(label = "Tracking settings (SAM 1 models, e.g. input_scale=0.5)", required = false, persist = false)
+	private String tracking_settings = "";
+
 	@Parameter(type = ItemIO.OUTPUT)
 	private ImagePlus labels;
 
 	@Override
 	public void run() {
-		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, () -> {
+		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), false);
 		}, new CommandRunner.Outputs(add_rois, results_table, ctc_folder), log, ui);

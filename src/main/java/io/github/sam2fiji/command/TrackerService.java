@@ -1,6 +1,7 @@
 package io.github.sam2fiji.command;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.scijava.service.SciJavaService;
 
@@ -15,4 +16,13 @@ public interface TrackerService extends SciJavaService {
 
 	/** Opens the model package in {@code modelFolder} (or the installed model of that name); the caller closes the tracker. */
 	Tracker open(Path modelFolder);
+
+	/**
+	 * As {@link #open(Path)}, with tracking settings over the package's own (SAM 1 interface models:
+	 * docs/model-format.md); a service that cannot apply them refuses non-empty settings.
+	 */
+	default Tracker open(Path modelFolder, Map<String, ? extends Number> tracking) {
+		if (!tracking.isEmpty()) throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no tracking settings " + tracking.keySet());
+		return open(modelFolder);
+	}
 }

@@ -1,6 +1,7 @@
 package io.github.sam2fiji.core;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.sam2fiji.core.model.ModelFormatException;
@@ -42,5 +43,29 @@ public final class Trackers {
 			default:
 				throw new ModelFormatException("Model " + model.name() + " is of kind '" + model.kind() + "', which this version of the plugin cannot run");
 		}
+	}
+
+	/**
+	 * Reads tracking settings written as text, {@code KEY=VALUE} pairs separated by spaces, commas or
+	 * semicolons (e.g. {@code "input_scale=0.5 max_held_frames=20"}), as the Fiji commands and macros
+	 * take them; blank text gives no settings. Which keys exist is checked when the model opens.
+	 *
+	 * @throws IllegalArgumentException naming the pair that is not {@code KEY=NUMBER}
+	 */
+	public static Map<String, Double> parseTrackingSettings(String text) {
+		Map<String, Double> settings = new LinkedHashMap<>();
+		if (text == null || text.isBlank()) return settings;
+		for (String pair : text.trim().split("[\\s,;]+")) {
+			int eq = pair.indexOf('=');
+			if (eq <= 0 || eq == pair.length() - 1) throw new IllegalArgumentException("Tracking setting '" + pair + "' is not KEY=VALUE (e.g. input_scale=0.5)");
+			String key = pair.substring(0, eq), value = pair.substring(eq + 1);
+			try {
+				settings.put(key, Double.valueOf(value));
+			}
+			catch (NumberFormatException e) {
+				throw new IllegalArgumentException("Tracking setting " + key + ": '" + value + "' is not a number");
+			}
+		}
+		return settings;
 	}
 }

