@@ -90,7 +90,7 @@ public class TrackCli implements Callable<Integer> {
 	private boolean cpuOnly;
 
 	@Option(names = "--tracking", paramLabel = "KEY=VALUE", description = "SAM 1 interface models: a tracking setting for this run, over the model's own "
-			+ "(e.g. input_scale=0.5 for large cells, max_held_frames=0 for z-stacks); repeatable; keys in docs/model-format.md")
+			+ "(e.g. input_scale=0.5 for large cells, max_held_frames=20); repeatable; keys in docs/model-format.md")
 	private Map<String, Double> tracking = new LinkedHashMap<>();
 
 	private final BiFunction<Path, RuntimeOptions, Tracker> trackerOpener;

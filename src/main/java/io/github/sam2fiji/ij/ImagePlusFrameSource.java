@@ -43,6 +43,12 @@ public final class ImagePlusFrameSource implements FrameSource {
 		return depth == 24 ? 8 : depth;
 	}
 
+	/** Propagating along z: the frames are the slices of one volume. */
+	@Override
+	public boolean isVolume() {
+		return layout.axis() == TrackAxis.Z;
+	}
+
 	@Override
 	public Frame read(int index) {
 		checkIndex(index);

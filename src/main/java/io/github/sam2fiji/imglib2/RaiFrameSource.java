@@ -26,8 +26,16 @@ public final class RaiFrameSource<T extends RealType<T>> implements FrameSource 
 	private final int width;
 	private final int height;
 	private final int frames;
+	private final boolean volume;
 
+	/** Dimension 2, if any, is time. */
 	public RaiFrameSource(RandomAccessibleInterval<T> image) {
+		this(image, false);
+	}
+
+	/** @param volume true when dimension 2 is z (the frames are the slices of one volume), false for time */
+	public RaiFrameSource(RandomAccessibleInterval<T> image, boolean volume) {
+		this.volume = volume;
 		int n = image.numDimensions();
 		if (n != 2 && n != 3)
 			throw new IllegalArgumentException("Expected an image with dimensions (x, y) or (x, y, frame), got " + n + " dimensions: take a hyperslice first");
@@ -40,6 +48,11 @@ public final class RaiFrameSource<T extends RealType<T>> implements FrameSource 
 		// Converted views are copied through PrimitiveBlocks' general (fallback) path: correct for any RealType.
 		RandomAccessibleInterval<FloatType> floats = Converters.convert(this.image, (a, b) -> b.setReal(a.getRealDouble()), new FloatType());
 		this.blocks = PrimitiveBlocks.of(floats, PrimitiveBlocks.OnFallback.ACCEPT);
+	}
+
+	@Override
+	public boolean isVolume() {
+		return volume;
 	}
 
 	@Override

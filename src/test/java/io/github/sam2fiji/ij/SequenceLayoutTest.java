@@ -1,6 +1,7 @@
 package io.github.sam2fiji.ij;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,11 @@ class SequenceLayoutTest {
 		SequenceLayout throughZ = SequenceLayout.of(TestImages.hyperstack("3d+t", 16, 16, 2, 3, 4), TrackAxis.Z, 1);
 		assertEquals(3, throughZ.frameCount());
 		assertEquals(4, throughZ.sequenceCount());
+		// Trackers learn whether frames are z slices (objects that end, end) or time points.
+		assertTrue(volume.source(0).isVolume());
+		assertTrue(throughZ.source(0).isVolume());
+		assertFalse(timeLapse.source(0).isVolume());
+		assertFalse(movie.source(2).isVolume());
 	}
 
 	@Test

@@ -22,6 +22,15 @@ public interface FrameSource {
 		return 0;
 	}
 
+	/**
+	 * True when the frames are the z slices of one volume, false for time points (the default).
+	 * Trackers may treat them differently: an object that ends in z is gone, while a cell that is
+	 * not seen for a moment in a time-lapse is usually still there.
+	 */
+	default boolean isVolume() {
+		return false;
+	}
+
 	/** Reads frame {@code index} (0-based). */
 	Frame read(int index);
 

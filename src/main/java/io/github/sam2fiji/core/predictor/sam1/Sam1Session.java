@@ -296,12 +296,14 @@ final class Sam1Session implements TrackingSession {
 
 	/**
 	 * Whether a carried object that was missed on this frame keeps its last mask: it is not leaving
-	 * the frame and has been held fewer than {@code maxHeldFrames} frames in a row. Cells in
+	 * the frame and has been held fewer than {@code maxHeldFrames} frames in a row ({@code
+	 * maxHeldSlices} in a volume, 0 by default: in z an object that is missed has usually ended). Cells in
 	 * transmitted light barely move and often get no confident answer for a few frames; holding
 	 * them is better than dropping them, and the held mask stays the prompt for the next frame.
 	 */
 	private boolean holds(Carried carried) {
-		return carried != null && carried.held() < settings.maxHeldFrames() && !leaving(carried);
+		int limit = frames.isVolume() ? settings.maxHeldSlices() : settings.maxHeldFrames();
+		return carried != null && carried.held() < limit && !leaving(carried);
 	}
 
 	/** A held mask's claim: {@link #HELD_LOGIT} inside, so any confident live answer takes shared pixels. */

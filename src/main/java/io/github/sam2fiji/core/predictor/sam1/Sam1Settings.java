@@ -28,16 +28,18 @@ import io.github.sam2fiji.core.model.ModelFormatException;
  * @param maxHeldFrames frames in a row a missed object that is not leaving the frame keeps (shows)
  *          its last accepted mask instead of being absent; 0 turns holding off. The default (1000)
  *          holds as long as the object does not leave: on DIC-C2DH-HeLa a limit of 10 frames lost
- *          most cells again (docs/model-format.md). Lower it where objects end in place (z-stacks).
+ *          most cells again (docs/model-format.md). Applies to time-lapses.
+ * @param maxHeldSlices the same for the z slices of a volume ({@link io.github.sam2fiji.core.image.FrameSource#isVolume()});
+ *          default 0, since an object that is not found on the next slice has usually ended there
  * @param inputScale share of the model input's side that the frame's longest side fills, in (0, 1];
  *          under 1 shows the frame smaller (for objects too large for the model at full size)
  * @param normalization intensity mapping of frames to 0-255
  */
-public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, int maxHeldFrames, double inputScale, PercentileNormalization normalization) {
+public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, int maxHeldFrames, int maxHeldSlices, double inputScale, PercentileNormalization normalization) {
 
 	/** The keys of model.json's {@code "tracking"} object, in the order of the record's fields. */
 	public static final Set<String> MANIFEST_KEYS = Set.of("max_area_fraction", "min_carried_iou", "min_stability", "min_in_place_iou",
-			"min_in_place_stability", "box_margin", "min_area", "max_growth", "max_misses", "max_held_frames", "input_scale");
+			"min_in_place_stability", "box_margin", "min_area", "max_growth", "max_misses", "max_held_frames", "max_held_slices", "input_scale");
 
 	public Sam1Settings {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("maxAreaFraction must be in (0, 1], got " + maxAreaFraction);
@@ -48,12 +50,13 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 		if (!(maxGrowth > 1)) throw new IllegalArgumentException("maxGrowth must be above 1, got " + maxGrowth);
 		if (maxMisses < 0) throw new IllegalArgumentException("maxMisses must be 0 or more, got " + maxMisses);
 		if (maxHeldFrames < 0) throw new IllegalArgumentException("maxHeldFrames must be 0 or more, got " + maxHeldFrames);
+		if (maxHeldSlices < 0) throw new IllegalArgumentException("maxHeldSlices must be 0 or more, got " + maxHeldSlices);
 		if (!(inputScale > 0 && inputScale <= 1)) throw new IllegalArgumentException("inputScale must be in (0, 1], got " + inputScale);
 		if (normalization == null) throw new IllegalArgumentException("normalization is required");
 	}
 
 	public static Sam1Settings defaults() {
-		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 0.1, 4, 4.0, 2, 1000, 1.0, PercentileNormalization.DEFAULT);
+		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 0.1, 4, 4.0, 2, 1000, 0, 1.0, PercentileNormalization.DEFAULT);
 	}
 
 	/**
@@ -76,7 +79,7 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 					number(v, "min_stability", d.minStability()), number(v, "min_in_place_iou", d.minInPlaceIou()),
 					number(v, "min_in_place_stability", d.minInPlaceStability()), number(v, "box_margin", d.boxMargin()),
 					whole(v, "min_area", d.minArea()), number(v, "max_growth", d.maxGrowth()), whole(v, "max_misses", d.maxMisses()),
-					whole(v, "max_held_frames", d.maxHeldFrames()), number(v, "input_scale", d.inputScale()), d.normalization());
+					whole(v, "max_held_frames", d.maxHeldFrames()), whole(v, "max_held_slices", d.maxHeldSlices()), number(v, "input_scale", d.inputScale()), d.normalization());
 		}
 		catch (IllegalArgumentException e) {
 			throw new ModelFormatException("model.json: \"tracking\": " + e.getMessage(), e);

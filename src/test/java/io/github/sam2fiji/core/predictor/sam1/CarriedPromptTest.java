@@ -64,7 +64,7 @@ class CarriedPromptTest {
 	private static BinaryMask secondFrame(Scripted model) {
 		Sam1Settings d = Sam1Settings.defaults();
 		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(),
-				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), 0, d.inputScale(), d.normalization());
+				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), 0, d.maxHeldSlices(), d.inputScale(), d.normalization());
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, 2, 1), model, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(26, 26, true))));

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.Frame;
+import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
@@ -63,10 +65,41 @@ class HoldRuleTest {
 	}
 
 	private static List<FrameResult> track(int maxHeld, int[] x0, boolean[] seen) {
+		return track(maxHeld, Sam1Settings.defaults().maxHeldSlices(), false, x0, seen);
+	}
+
+	/** @param volume whether the frames are the z slices of a volume ({@link FrameSource#isVolume()}) */
+	private static List<FrameResult> track(int maxHeldFrames, int maxHeldSlices, boolean volume, int[] x0, boolean[] seen) {
 		Sam1Settings d = Sam1Settings.defaults();
 		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(),
-				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), maxHeld, d.inputScale(), d.normalization());
-		SyntheticFrames frames = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
+				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), maxHeldFrames, maxHeldSlices, d.inputScale(), d.normalization());
+		SyntheticFrames synthetic = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
+		FrameSource frames = !volume ? synthetic : new FrameSource() {
+			@Override
+			public boolean isVolume() {
+				return true;
+			}
+
+			@Override
+			public int frameCount() {
+				return synthetic.frameCount();
+			}
+
+			@Override
+			public int width() {
+				return SIDE;
+			}
+
+			@Override
+			public int height() {
+				return SIDE;
+			}
+
+			@Override
+			public Frame read(int index) {
+				return synthetic.read(index);
+			}
+		};
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, 26, true))));
@@ -112,6 +145,20 @@ class HoldRuleTest {
 		List<FrameResult> notHeld = track(0, x0, seen);
 		for (int t = 3; t < seen.length; t++)
 			assertFalse(object(notHeld, t).present(), "frame " + t + ": absent (3 misses > max_misses 2: lost for good)");
+	}
+
+	@Test
+	void inTheSlicesOfAVolumeAMissedObjectHasEndedUnlessMaxHeldSlicesSaysOtherwise() {
+		int[] x0 = { 20, 20, 21, 21, 21, 21, 22, 22 };
+		boolean[] seen = { true, true, true, false, false, false, true, true };
+		// Default: max_held_slices 0, whatever max_held_frames says.
+		List<FrameResult> z = track(1000, Sam1Settings.defaults().maxHeldSlices(), true, x0, seen);
+		assertTrue(object(z, 2).present());
+		for (int t = 3; t < seen.length; t++) assertFalse(object(z, t).present(), "slice " + t + ": not held, lost after max_misses");
+		// Set explicitly, holding in z follows max_held_slices (2), not max_held_frames.
+		List<FrameResult> held = track(1000, 2, true, x0, seen);
+		assertTrue(object(held, 3).present() && object(held, 4).present());
+		assertFalse(object(held, 5).present());
 	}
 
 	@Test
