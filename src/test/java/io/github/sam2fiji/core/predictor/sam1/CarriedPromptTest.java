@@ -74,28 +74,21 @@ class CarriedPromptTest {
 		return o.present() ? o.mask() : null;
 	}
 
-	private static int left(BinaryMask m) {
-		for (int x = 0; x < m.width(); x++)
-			for (int y = 0; y < m.height(); y++)
-				if (m.get(x, y)) return x;
-		return -1;
-	}
-
 	@Test
 	void bothPromptsAreDecodedAndTheBetterRatedAnswerWins() {
 		List<Boolean> masked = new ArrayList<>();
-		assertEquals(22, left(secondFrame(new Scripted(true, 0.90f, true, 0.95f, masked))), "without the mask input rated higher");
+		assertEquals(22, SyntheticFrames.leftmostColumn(secondFrame(new Scripted(true, 0.90f, true, 0.95f, masked))), "without the mask input rated higher");
 		assertEquals(List.of(true, false), masked, "frame 1: one prompt with, one without the previous mask");
-		assertEquals(20, left(secondFrame(new Scripted(true, 0.95f, true, 0.90f, new ArrayList<>()))), "with the mask input rated higher");
-		assertEquals(20, left(secondFrame(new Scripted(true, 0.92f, true, 0.92f, new ArrayList<>()))), "a tie goes to the mask input");
+		assertEquals(20, SyntheticFrames.leftmostColumn(secondFrame(new Scripted(true, 0.95f, true, 0.90f, new ArrayList<>()))), "with the mask input rated higher");
+		assertEquals(20, SyntheticFrames.leftmostColumn(secondFrame(new Scripted(true, 0.92f, true, 0.92f, new ArrayList<>()))), "a tie goes to the mask input");
 	}
 
 	@Test
 	void anAnswerTheRuleRefusesLosesWhateverItsRating() {
 		BinaryMask bare = secondFrame(new Scripted(false, 0.99f, true, 0.90f, new ArrayList<>()));
 		assertNotNull(bare);
-		assertEquals(22, left(bare), "the blurry mask-input answer is refused, the other one taken");
-		assertEquals(20, left(secondFrame(new Scripted(true, 0.90f, false, 0.99f, new ArrayList<>()))));
+		assertEquals(22, SyntheticFrames.leftmostColumn(bare), "the blurry mask-input answer is refused, the other one taken");
+		assertEquals(20, SyntheticFrames.leftmostColumn(secondFrame(new Scripted(true, 0.90f, false, 0.99f, new ArrayList<>()))));
 		assertNull(secondFrame(new Scripted(false, 0.99f, false, 0.99f, new ArrayList<>())), "both refused: missed");
 	}
 }

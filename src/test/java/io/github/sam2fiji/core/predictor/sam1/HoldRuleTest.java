@@ -112,13 +112,6 @@ class HoldRuleTest {
 		return results.get(frame).objects().get(0);
 	}
 
-	private static int left(BinaryMask m) {
-		for (int x = 0; x < m.width(); x++)
-			for (int y = 0; y < m.height(); y++)
-				if (m.get(x, y)) return x;
-		return -1;
-	}
-
 	@Test
 	void aMissedCellInsideTheFrameShowsItsLastMaskForUpToMaxHeldFrames() {
 		int[] x0 = { 20, 20, 21, 21, 21, 21, 22, 22 };
@@ -134,7 +127,7 @@ class HoldRuleTest {
 		for (int t : new int[] { 6, 7 }) {
 			assertTrue(object(held, t).present(), "frame " + t + ": found again from the held mask");
 			assertTrue(object(held, t).objectScore() > Sam1Session.HELD_SCORE);
-			assertEquals(x0[t], left(object(held, t).mask()), "frame " + t + ": the live answer");
+			assertEquals(x0[t], SyntheticFrames.leftmostColumn(object(held, t).mask()), "frame " + t + ": the live answer");
 		}
 	}
 

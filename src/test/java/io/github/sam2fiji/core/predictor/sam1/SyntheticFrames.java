@@ -72,6 +72,14 @@ final class SyntheticFrames implements FrameSource {
 		return BinaryMask.of(width, height, bits);
 	}
 
+	/** The leftmost column holding a pixel of {@code m}, or -1 when it is empty (where a mask "is" along x). */
+	static int leftmostColumn(BinaryMask m) {
+		for (int x = 0; x < m.width(); x++)
+			for (int y = 0; y < m.height(); y++)
+				if (m.get(x, y)) return x;
+		return -1;
+	}
+
 	private static boolean inside(Disc d, int t, int x, int y) {
 		double ddx = x + 0.5 - d.cx()[t], ddy = y + 0.5 - d.cy()[t];
 		return ddx * ddx + ddy * ddy <= d.radius() * d.radius();
