@@ -79,6 +79,7 @@ record CandidateRule(double maxAreaFraction, double minCarriedIou, double minSta
 		}
 		return best;
 	}
+
 	private static boolean coversAny(float[] logits, int[] cells) {
 		for (int c : cells)
 			if (logits[c] > 0) return true;

@@ -66,14 +66,32 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 	 * @throws ModelFormatException for an unknown key or a value that is not a number in range
 	 */
 	public static Sam1Settings of(JsonObject manifest) {
-		Sam1Settings d = defaults();
 		JsonElement t = manifest.get("tracking");
-		if (t == null || t.isJsonNull()) return d;
+		if (t == null || t.isJsonNull()) return defaults();
 		if (!t.isJsonObject()) throw new ModelFormatException("model.json: \"tracking\" must be an object, got " + t);
-		Set<String> unknown = new TreeSet<>(t.getAsJsonObject().keySet());
+		return read(t.getAsJsonObject(), "model.json: \"tracking\"");
+	}
+
+	/**
+	 * As {@link #of(JsonObject)}, with {@code overrides} (keys {@link #MANIFEST_KEYS}) replacing the
+	 * manifest's own values: settings chosen for one run (the CLI's {@code --tracking KEY=VALUE}).
+	 * A bad override is reported as the user's settings, a bad package value as the package's.
+	 */
+	public static Sam1Settings of(JsonObject manifest, Map<String, ? extends Number> overrides) {
+		Sam1Settings own = of(manifest);
+		if (overrides.isEmpty()) return own;
+		JsonObject merged = manifest.get("tracking") instanceof JsonObject t ? t.deepCopy() : new JsonObject();
+		overrides.forEach(merged::addProperty);
+		return read(merged, "Tracking settings " + overrides);
+	}
+
+	/** The defaults with {@code tracking}'s values; errors start with {@code source}, where the values came from. */
+	private static Sam1Settings read(JsonObject tracking, String source) {
+		Set<String> unknown = new TreeSet<>(tracking.keySet());
 		unknown.removeAll(MANIFEST_KEYS);
-		if (!unknown.isEmpty()) throw new ModelFormatException("model.json: unknown \"tracking\" setting(s) " + unknown + "; known: " + new TreeSet<>(MANIFEST_KEYS));
-		Map<String, JsonElement> v = t.getAsJsonObject().asMap();
+		if (!unknown.isEmpty()) throw new ModelFormatException(source + ": unknown setting(s) " + unknown + "; known: " + new TreeSet<>(MANIFEST_KEYS));
+		Sam1Settings d = defaults();
+		Map<String, JsonElement> v = tracking.asMap();
 		try {
 			return new Sam1Settings(number(v, "max_area_fraction", d.maxAreaFraction()), number(v, "min_carried_iou", d.minCarriedIou()),
 					number(v, "min_stability", d.minStability()), number(v, "min_in_place_iou", d.minInPlaceIou()),
@@ -82,27 +100,7 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 					whole(v, "max_held_frames", d.maxHeldFrames()), whole(v, "max_held_slices", d.maxHeldSlices()), number(v, "input_scale", d.inputScale()), d.normalization());
 		}
 		catch (IllegalArgumentException e) {
-			throw new ModelFormatException("model.json: \"tracking\": " + e.getMessage(), e);
-		}
-	}
-
-	/**
-	 * As {@link #of(JsonObject)}, with {@code overrides} (keys {@link #MANIFEST_KEYS}) replacing the
-	 * manifest's own values: settings chosen for one run (the CLI's {@code --tracking KEY=VALUE}).
-	 */
-	public static Sam1Settings of(JsonObject manifest, Map<String, ? extends Number> overrides) {
-		Sam1Settings own = of(manifest); // a bad "tracking" in the package is refused as the package's fault
-		if (overrides.isEmpty()) return own;
-		JsonObject merged = manifest.deepCopy();
-		JsonObject tracking = manifest.get("tracking") instanceof JsonObject ? merged.getAsJsonObject("tracking") : new JsonObject();
-		overrides.forEach(tracking::addProperty);
-		merged.add("tracking", tracking);
-		try {
-			return of(merged);
-		}
-		catch (ModelFormatException e) {
-			// The user's settings are at fault, not the package: say so without "model.json".
-			throw new ModelFormatException("Tracking settings " + overrides + ": " + e.getMessage().replace("model.json: \"tracking\": ", "").replace("model.json: ", ""), e);
+			throw new ModelFormatException(source + ": " + e.getMessage(), e);
 		}
 	}
 
