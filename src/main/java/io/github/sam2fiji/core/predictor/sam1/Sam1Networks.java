@@ -1,14 +1,13 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
-import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.sam2fiji.core.runtime.InputTensors;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.OrtTensors;
 
@@ -16,14 +15,15 @@ import io.github.sam2fiji.core.runtime.OrtTensors;
 final class Sam1Networks implements Sam1Model, AutoCloseable {
 
 	private final Sam1ModelSpec spec;
-	private final OrtEnvironment env;
+	/** Reused direct buffers for the inputs (see InputTensors). */
+	private final InputTensors inputs;
 	private final OrtSession encoder;
 	private final OrtSession decoder;
 	private final Set<String> decoderOutputs;
 
 	Sam1Networks(Sam1ModelSpec spec, OnnxRuntime runtime) {
 		this.spec = spec;
-		this.env = runtime.environment();
+		this.inputs = new InputTensors(runtime.environment());
 		this.encoder = runtime.open(spec.encoder());
 		try {
 			this.decoder = runtime.open(spec.decoder());
@@ -41,7 +41,7 @@ final class Sam1Networks implements Sam1Model, AutoCloseable {
 	@Override
 	public float[] encode(float[] input) {
 		int side = spec.longestSide();
-		try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] { 1, 3, side, side });
+		try (OnnxTensor t = inputs.floats("encoder/" + spec.encoderInput(), input, 1, 3, side, side);
 				OrtSession.Result r = encoder.run(Map.of(spec.encoderInput(), t))) {
 			return OrtTensors.floats((OnnxTensor) r.get(spec.encoderOutput()).orElseThrow(() -> new IllegalStateException("Encoder gave no output " + spec.encoderOutput())));
 		}
@@ -63,12 +63,12 @@ final class Sam1Networks implements Sam1Model, AutoCloseable {
 		float[] mask = prompt.maskInput() != null ? prompt.maskInput() : new float[size * size];
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("image_embeddings", OnnxTensor.createTensor(env, FloatBuffer.wrap(embedding), embeddingShape()));
-			in.put("point_coords", OnnxTensor.createTensor(env, FloatBuffer.wrap(prompt.coords()), new long[] { 1, n, 2 }));
-			in.put("point_labels", OnnxTensor.createTensor(env, FloatBuffer.wrap(prompt.labels()), new long[] { 1, n }));
-			in.put("mask_input", OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] { 1, 1, size, size }));
-			in.put("has_mask_input", OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { prompt.maskInput() != null ? 1 : 0 }), new long[] { 1 }));
-			in.put("orig_im_size", OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[] { g.height(), g.width() }), new long[] { 2 }));
+			in.put("image_embeddings", inputs.floats("decoder/image_embeddings", embedding, embeddingShape()));
+			in.put("point_coords", inputs.floats("decoder/point_coords", prompt.coords(), 1, n, 2));
+			in.put("point_labels", inputs.floats("decoder/point_labels", prompt.labels(), 1, n));
+			in.put("mask_input", inputs.floats("decoder/mask_input", mask, 1, 1, size, size));
+			in.put("has_mask_input", inputs.floats("decoder/has_mask_input", new float[] { prompt.maskInput() != null ? 1 : 0 }, 1));
+			in.put("orig_im_size", inputs.floats("decoder/orig_im_size", new float[] { g.height(), g.width() }, 2));
 			try (OrtSession.Result r = decoder.run(in, decoderOutputs)) {
 				String masksName = spec.exposesAllCandidates() ? spec.allMasksOutput() : Sam1ModelSpec.LOW_RES_MASKS;
 				String iousName = spec.exposesAllCandidates() ? spec.allIousOutput() : Sam1ModelSpec.IOU_PREDICTIONS;

@@ -3,8 +3,6 @@ package io.github.sam2fiji.core.predictor.sam2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +13,11 @@ import java.util.Map;
 import com.google.gson.JsonObject;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.runtime.InputTensors;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.OrtTensors;
 
@@ -51,7 +49,8 @@ final class Sam2Model implements AutoCloseable {
 	final float[] noMemEmbed;
 	final float[] maskmemTposEnc;
 	final float[] noObjPtr;
-	private final OrtEnvironment env;
+	/** Reused direct buffers for every graph input (see InputTensors: bounded native memory, no copy). */
+	private final InputTensors inputs;
 	private final OrtSession imageEncoder, heads, maskDownsample, memoryEncoder, memoryAttention;
 	private final String name;
 	/** Time spent in each graph and its call count, for diagnostics and the benchmark (scripts/bench). */
@@ -66,7 +65,7 @@ final class Sam2Model implements AutoCloseable {
 		Path where = model.folder().resolve(ModelPackage.MANIFEST);
 		this.settings = Sam2Settings.read(manifest, where);
 		this.name = model.name();
-		this.env = runtime.environment();
+		this.inputs = new InputTensors(runtime.environment());
 		int c = settings.hiddenDim(), m = settings.memDim();
 		noMemEmbed = tensor(model, manifest, "no_mem_embed", c);
 		maskmemTposEnc = tensor(model, manifest, "maskmem_tpos_enc", settings.numMaskmem() * m);
@@ -132,7 +131,7 @@ final class Sam2Model implements AutoCloseable {
 		int s = settings.imageSize();
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("image", floats(image, 1, 3, s, s));
+			in.put("image", inputs.floats("image_encoder/image", image, 1, 3, s, s));
 			try (OrtSession.Result r = timed("image_encoder", imageEncoder, in)) {
 				return new ImageFeatures(out(r, "high_res_feat0"), out(r, "high_res_feat1"), out(r, "vision_feat"), out(r, "vision_pos"));
 			}
@@ -169,13 +168,13 @@ final class Sam2Model implements AutoCloseable {
 		}
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("pix_feat", floats(pixFeat, b, c, h, h));
-			in.put("high_res_feat0", floats(features.highRes0(), 1, c / 8, 4 * h, 4 * h));
-			in.put("high_res_feat1", floats(features.highRes1(), 1, c / 4, 2 * h, 2 * h));
-			in.put("point_coords", floats(coords, b, p, 2));
-			in.put("point_labels", OnnxTensor.createTensor(env, IntBuffer.wrap(labels), new long[] { b, p }));
-			in.put("mask_input", floats(masks, b, 1, l, l));
-			in.put("has_mask_input", floats(hasMask, b));
+			in.put("pix_feat", inputs.floats("sam_heads/pix_feat", pixFeat, b, c, h, h));
+			in.put("high_res_feat0", inputs.floats("sam_heads/high_res_feat0", features.highRes0(), 1, c / 8, 4 * h, 4 * h));
+			in.put("high_res_feat1", inputs.floats("sam_heads/high_res_feat1", features.highRes1(), 1, c / 4, 2 * h, 2 * h));
+			in.put("point_coords", inputs.floats("sam_heads/point_coords", coords, b, p, 2));
+			in.put("point_labels", inputs.ints("sam_heads/point_labels", labels, b, p));
+			in.put("mask_input", inputs.floats("sam_heads/mask_input", masks, b, 1, l, l));
+			in.put("has_mask_input", inputs.floats("sam_heads/has_mask_input", hasMask, b));
 			try (OrtSession.Result r = timed("sam_heads", heads, in)) {
 				return new HeadsOutput(out(r, "masks"), out(r, "iou_predictions"), out(r, "object_pointers"), out(r, "object_score_logits"));
 			}
@@ -193,7 +192,7 @@ final class Sam2Model implements AutoCloseable {
 		int s = settings.imageSize();
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("mask", floats(mask, 1, 1, s, s));
+			in.put("mask", inputs.floats("mask_downsample/mask", mask, 1, 1, s, s));
 			try (OrtSession.Result r = timed("mask_downsample", maskDownsample, in)) {
 				return out(r, "mask_for_decoder");
 			}
@@ -214,10 +213,10 @@ final class Sam2Model implements AutoCloseable {
 		int s = settings.imageSize(), c = settings.hiddenDim(), h = settings.featureSize();
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("pix_feat", floats(visionFeat, 1, c, h, h));
-			in.put("mask_high_res", floats(maskHighRes, 1, 1, s, s));
-			in.put("object_score_logits", floats(new float[] { objectScore }, 1, 1));
-			in.put("binarize_mask", floats(new float[] { binarize ? 1 : 0 }, 1));
+			in.put("pix_feat", inputs.floats("memory_encoder/pix_feat", visionFeat, 1, c, h, h));
+			in.put("mask_high_res", inputs.floats("memory_encoder/mask_high_res", maskHighRes, 1, 1, s, s));
+			in.put("object_score_logits", inputs.floats("memory_encoder/object_score_logits", new float[] { objectScore }, 1, 1));
+			in.put("binarize_mask", inputs.floats("memory_encoder/binarize_mask", new float[] { binarize ? 1 : 0 }, 1));
 			try (OrtSession.Result r = timed("memory_encoder", memoryEncoder, in)) {
 				return new float[][] { out(r, "maskmem_features"), out(r, "maskmem_pos_enc") };
 			}
@@ -239,12 +238,12 @@ final class Sam2Model implements AutoCloseable {
 		int c = settings.hiddenDim(), h = settings.featureSize(), m = settings.memDim();
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {
-			in.put("vision_feat", floats(features.visionFeat(), 1, c, h, h));
-			in.put("vision_pos", floats(features.visionPos(), 1, c, h, h));
-			in.put("memory", floats(memory, 1, memories, m, h, h));
-			in.put("memory_pos", floats(memoryPos, 1, memories, m, h, h));
-			in.put("object_pointers", floats(objectPointers, 1, pointers, c));
-			in.put("object_pointer_tpos", floats(pointerTpos, pointers));
+			in.put("vision_feat", inputs.floats("memory_attention/vision_feat", features.visionFeat(), 1, c, h, h));
+			in.put("vision_pos", inputs.floats("memory_attention/vision_pos", features.visionPos(), 1, c, h, h));
+			in.put("memory", inputs.floats("memory_attention/memory", memory, 1, memories, m, h, h));
+			in.put("memory_pos", inputs.floats("memory_attention/memory_pos", memoryPos, 1, memories, m, h, h));
+			in.put("object_pointers", inputs.floats("memory_attention/object_pointers", objectPointers, 1, pointers, c));
+			in.put("object_pointer_tpos", inputs.floats("memory_attention/object_pointer_tpos", pointerTpos, pointers));
 			attentionSizes.merge(List.of(memories, pointers), 1, Integer::sum);
 			try (OrtSession.Result r = timed("memory_attention", memoryAttention, in)) {
 				return out(r, "pix_feat_with_mem");
@@ -277,13 +276,6 @@ final class Sam2Model implements AutoCloseable {
 	/** (memories, pointers) -> number of memory_attention calls with those counts since the model was opened (a copy). */
 	Map<List<Integer>, Integer> attentionSizes() {
 		return new java.util.LinkedHashMap<>(attentionSizes);
-	}
-
-	private OnnxTensor floats(float[] data, long... shape) throws OrtException {
-		long n = 1;
-		for (long d : shape) n *= d;
-		if (n != data.length) throw new IllegalArgumentException("Tensor of shape " + java.util.Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
-		return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
 	}
 
 	private static float[] out(OrtSession.Result result, String name) throws OrtException {
