@@ -7,6 +7,7 @@ import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -39,6 +40,20 @@ public final class InputTensors {
 		return OnnxTensor.createTensor(environment, buffer, shape);
 	}
 
+	/**
+	 * A float32 tensor of {@code shape} whose values {@code writer} puts, in order, into the buffer
+	 * kept for {@code key}: for inputs assembled from parts, without a heap array in between.
+	 */
+	public OnnxTensor floats(String key, Consumer<FloatBuffer> writer, long... shape) throws OrtException {
+		int n = count(shape);
+		FloatBuffer buffer = buffer(key, n).asFloatBuffer();
+		writer.accept(buffer);
+		if (buffer.position() != n)
+			throw new IllegalStateException("Tensor '" + key + "' of shape " + Arrays.toString(shape) + " needs " + n + " values, " + buffer.position() + " were written");
+		buffer.flip();
+		return OnnxTensor.createTensor(environment, buffer, shape);
+	}
+
 	/** An int32 tensor, as {@link #floats}. */
 	public OnnxTensor ints(String key, int[] values, long... shape) throws OrtException {
 		checkSize(key, values.length, shape);
@@ -66,9 +81,14 @@ public final class InputTensors {
 		return b;
 	}
 
-	private static void checkSize(String key, int length, long[] shape) {
+	private static int count(long[] shape) {
 		long n = 1;
 		for (long d : shape) n *= d;
+		return Math.toIntExact(n);
+	}
+
+	private static void checkSize(String key, int length, long[] shape) {
+		long n = count(shape);
 		if (n != length)
 			throw new IllegalArgumentException("Tensor '" + key + "' of shape " + Arrays.toString(shape) + " needs " + n + " values, got " + length);
 	}

@@ -1,5 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam2;
 
+import java.nio.FloatBuffer;
+
 /**
  * What is kept of one object on one frame (the official predictor's "compact output"): its memory
  * (bfloat16 bits, null until encoded or once dropped), its hole-filled low-resolution mask logits
@@ -29,10 +31,8 @@ record FrameOutput(short[] memoryBf16, float[] lowResLogits, float[] pointer, fl
 		return out;
 	}
 
-	/** bfloat16 bits back to float32 (exact). */
-	static float[] fromBf16(short[] bits) {
-		float[] out = new float[bits.length];
-		for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((bits[i] & 0xffff) << 16);
-		return out;
+	/** bfloat16 bits back to float32 (exact), put into {@code out} at its position. */
+	static void putBf16(short[] bits, FloatBuffer out) {
+		for (short b : bits) out.put(Float.intBitsToFloat((b & 0xffff) << 16));
 	}
 }

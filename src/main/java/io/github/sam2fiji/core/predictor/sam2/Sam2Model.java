@@ -3,12 +3,14 @@ package io.github.sam2fiji.core.predictor.sam2;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.google.gson.JsonObject;
 
@@ -231,10 +233,12 @@ final class Sam2Model implements AutoCloseable {
 
 	/**
 	 * memory_attention.onnx for one object: N memories (N x M x h x h features and positions, the
-	 * temporal encoding already added to the positions), K pointers (K x C) with their scaled
-	 * temporal offsets. Returns C x h x h conditioned features.
+	 * temporal encoding already added to the positions, each written by its writer straight into
+	 * the graph's input: 15 MB per object and frame at 1024 that need no heap array), K pointers
+	 * (K x C) with their scaled temporal offsets. Returns C x h x h conditioned features.
 	 */
-	float[] attend(ImageFeatures features, int memories, float[] memory, float[] memoryPos, int pointers, float[] objectPointers, float[] pointerTpos) {
+	float[] attend(ImageFeatures features, int memories, Consumer<FloatBuffer> memory, Consumer<FloatBuffer> memoryPos, int pointers, float[] objectPointers,
+		float[] pointerTpos) {
 		int c = settings.hiddenDim(), h = settings.featureSize(), m = settings.memDim();
 		Map<String, OnnxTensor> in = new HashMap<>();
 		try {

@@ -1,5 +1,6 @@
 package io.github.sam2fiji.core.predictor.sam2;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -269,22 +270,25 @@ final class Sam2Session implements TrackingSession {
 		if (track.conditioning.isEmpty())
 			throw new IllegalStateException("Object " + track.id + " has no prompted frame to take memory from");
 		Selection chosen = selection.select(frame, track.conditioning.navigableKeySet(), track.nonConditioning.keySet(), frames.frameCount(), reverse);
-		int m = s.memDim(), hw = s.featureSize() * s.featureSize(), plane = m * hw;
+		int m = s.memDim(), hw = s.featureSize() * s.featureSize();
 		int n = chosen.memories().size();
-		float[] memory = new float[n * plane];
-		float[] memoryPos = new float[n * plane];
-		for (int k = 0; k < n; k++) {
-			SpatialMemory sm = chosen.memories().get(k);
+		List<short[]> memories = new ArrayList<>(n);
+		for (SpatialMemory sm : chosen.memories()) {
 			FrameOutput out = stored(track, sm.frame());
 			if (!out.hasMemory())
 				throw new IllegalStateException("Memory of object " + track.id + " on frame " + sm.frame() + " was dropped but is needed for frame " + frame);
-			System.arraycopy(FrameOutput.fromBf16(out.memoryBf16()), 0, memory, k * plane, plane);
-			int tpos = s.numMaskmem() - sm.temporalPosition() - 1;
-			for (int ch = 0; ch < m; ch++) {
-				float add = model.maskmemTposEnc[tpos * m + ch];
-				for (int i = 0; i < hw; i++) memoryPos[k * plane + ch * hw + i] = memoryPosition[ch * hw + i] + add;
-			}
+			memories.add(out.memoryBf16());
 		}
+		Consumer<FloatBuffer> memory = buffer -> memories.forEach(bits -> FrameOutput.putBf16(bits, buffer));
+		Consumer<FloatBuffer> memoryPos = buffer -> {
+			for (SpatialMemory sm : chosen.memories()) {
+				int tpos = s.numMaskmem() - sm.temporalPosition() - 1;
+				for (int ch = 0; ch < m; ch++) {
+					float add = model.maskmemTposEnc[tpos * m + ch];
+					for (int i = 0; i < hw; i++) buffer.put(memoryPosition[ch * hw + i] + add);
+				}
+			}
+		};
 		int c = s.hiddenDim(), kp = chosen.pointers().size();
 		float[] pointers = new float[kp * c];
 		float[] tpos = new float[kp];
