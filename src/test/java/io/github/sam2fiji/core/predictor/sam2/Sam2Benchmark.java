@@ -1,6 +1,10 @@
 package io.github.sam2fiji.core.predictor.sam2;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -225,7 +229,7 @@ public final class Sam2Benchmark {
 	private static void longRun(Path model, int frameCount, int threads) throws IOException {
 		Discs frames = new Discs(frameCount);
 		long[] last = { System.nanoTime() };
-		double[] trackedSeconds = { 0 }, atLastSample = { 0 };
+		double[] trackedSeconds = { 0 }, atLastSample = { 0 }, peak = { 0 };
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
 			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(frames.cx(0, 0), frames.cy(0, 0), true))));
@@ -234,14 +238,19 @@ public final class Sam2Benchmark {
 				if (r.frame() > 0) trackedSeconds[0] += (now - last[0]) / 1e9;
 				int done = r.frame() + 1;
 				if (done % 100 == 0 || done == frameCount) {
-					System.gc();
+					// No System.gc() here: a forced full collection shrinks the heap and so changes the
+					// very resident memory this run watches. The live heap is read as it was after the
+					// last collection the JVM chose to make; the peak is that of the frames since the
+					// last line (then reset), so a peak growing with the frame count would show.
 					Runtime rt = Runtime.getRuntime();
-					double heapMb = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+					double windowPeak = procStatusMb("VmHWM:");
+					resetPeakRss();
+					peak[0] = Math.max(peak[0], windowPeak);
 					System.out.printf(Locale.ROOT,
 						"{\"mode\": \"long\", \"describe\": \"%s\", \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, \"peak_rss_mb\": %.1f, "
-							+ "\"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
+							+ "\"window_peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
 							+ "\"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
-						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), procStatusMb("VmHWM:"), heapMb, rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
+						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), peak[0], windowPeak, heapAfterLastGcMb(), rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
 						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
 						r.objects().get(0).mask().area());
 					atLastSample[0] = trackedSeconds[0];
@@ -249,6 +258,26 @@ public final class Sam2Benchmark {
 				}
 				last[0] = System.nanoTime();
 			}, ProgressListener.NONE, CancellationToken.NEVER);
+		}
+	}
+
+	/** Heap in use just after the last garbage collection (all heap pools), in MiB. */
+	private static double heapAfterLastGcMb() {
+		long used = 0;
+		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+			MemoryUsage afterGc = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+			if (afterGc != null) used += afterGc.getUsed();
+		}
+		return used / 1048576.0;
+	}
+
+	/** Starts a new peak-RSS window: Linux resets VmHWM to the current RSS on "5" in clear_refs. */
+	private static void resetPeakRss() {
+		try {
+			Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+		}
+		catch (IOException | UnsupportedOperationException e) {
+			// not Linux: the window peaks are then peaks since the start
 		}
 	}
 
