@@ -17,6 +17,7 @@ import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.core.prompt.BoxPrompt;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
@@ -34,7 +35,11 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * grows more than {@code maxGrowth} times in a frame. The object is absent (empty mask) on that
  * frame and its last accepted mask is carried on; after more than {@code maxMisses} misses in a
  * row it is lost and stays absent until its next prompted frame in the sweep's direction.</li>
- * <li>Held: a missed object that is not leaving the frame shows its last accepted mask instead
+ * <li>Appearance: a carried answer must look like the object on its last accepted frame (mean image
+ * embedding under the mask, {@link Appearance}); when no carried answer is acceptable, the object is
+ * searched by its look around its last box ({@link #search}).</li>
+ * <li>Held: a missed object that is not leaving the frame, and whose last mask still looks like it,
+ * shows its last accepted mask instead
  * (objectScore {@link #HELD_SCORE}) for up to {@code maxHeldFrames} frames in a row, and that mask
  * stays its prompt; held frames are not misses.</li>
  * <li>Overlaps: a pixel claimed by several objects goes to the highest logit ({@link OverlapResolver}).</li>
@@ -51,9 +56,10 @@ final class Sam1Session implements TrackingSession {
 	/**
 	 * An object's state carried to the next frame: its last accepted mask and logits, the frames since
 	 * then on which it was absent ({@code misses}) and held ({@code held}), the largest area since its
-	 * last prompt, and the accepted mask's predicted IoU.
+	 * last prompt, the accepted mask's predicted IoU and its look to the model ({@link Appearance};
+	 * null when the model's embedding is not a SAM 1 grid).
 	 */
-	private record Carried(BinaryMask mask, float[] lowRes, int misses, int held, int peakArea, float iou) {}
+	private record Carried(BinaryMask mask, float[] lowRes, int misses, int held, int peakArea, float iou, float[] look) {}
 
 	/** What the model said for one object on one frame, before overlaps are resolved. */
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
@@ -89,7 +95,7 @@ final class Sam1Session implements TrackingSession {
 		this.settings = settings;
 		this.lowResSize = lowResSize;
 		this.geometry = preprocessor.geometry(frames.width(), frames.height());
-		this.candidateRule = new CandidateRule(settings.maxAreaFraction(), settings.minCarriedIou(), settings.minStability(), settings.minInPlaceIou(), settings.minInPlaceStability());
+		this.candidateRule = new CandidateRule(settings.maxAreaFraction(), settings.minCarriedIou(), settings.minStability(), settings.minInPlaceIou(), settings.minInPlaceStability(), settings.maxSurroundSimilarity(), settings.minLookSimilarity());
 		this.carryForward = new CarryForward(settings.boxMargin());
 	}
 
@@ -263,7 +269,7 @@ final class Sam1Session implements TrackingSession {
 				overlaps.add(id, proposal.frameLogits());
 				accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
 			}
-			else if (prompt == null && holds(carried)) held.add(id);
+			else if (prompt == null && holds(carried) && stillThere(carried, f)) held.add(id);
 		}
 		// Held masks go in last with a low logit, so live answers win the pixels they share.
 		for (int id : held) overlaps.add(id, heldLogits(states.get(id).mask()));
@@ -275,18 +281,19 @@ final class Sam1Session implements TrackingSession {
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
 			Carried before = states.get(id);
 			if (present && proposal != null) {
-				states.put(id, new Carried(mask, proposal.lowRes(), 0, 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea()), proposal.iou()));
+				float[] look = look(f, proposal.lowRes());
+				states.put(id, new Carried(mask, proposal.lowRes(), 0, 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea()), proposal.iou(), look));
 				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true));
 			}
 			else if (present) {
 				// Held: the last accepted mask is shown again and stays the prompt for the next frame.
-				states.put(id, new Carried(before.mask(), before.lowRes(), before.misses(), before.held() + 1, before.peakArea(), before.iou()));
+				states.put(id, new Carried(before.mask(), before.lowRes(), before.misses(), before.held() + 1, before.peakArea(), before.iou(), before.look()));
 				results.add(new ObjectResult(id, f, mask, HELD_SCORE, before.iou(), true));
 			}
 			else {
 				// A carried object may miss a few frames (a blurry or low-confidence answer) before it counts as lost.
 				if (!prompted && before != null && before.misses() < settings.maxMisses())
-					states.put(id, new Carried(before.mask(), before.lowRes(), before.misses() + 1, before.held(), before.peakArea(), before.iou()));
+					states.put(id, new Carried(before.mask(), before.lowRes(), before.misses() + 1, before.held(), before.peakArea(), before.iou(), before.look()));
 				else states.remove(id);
 				results.add(new ObjectResult(id, f, BinaryMask.empty(geometry.width(), geometry.height()), -1f, 0f, false));
 			}
@@ -304,6 +311,17 @@ final class Sam1Session implements TrackingSession {
 	private boolean holds(Carried carried) {
 		int limit = frames.isVolume() ? settings.maxHeldSlices() : settings.maxHeldFrames();
 		return carried != null && carried.held() < limit && !leaving(carried);
+	}
+
+	/**
+	 * Whether a missed object's last mask still shows the object on frame f, to the model: the look
+	 * under it is at least {@code minLookSimilarity} like the object's last accepted look. A cell that
+	 * moved away leaves background under its old mask, which should not be shown as the cell.
+	 */
+	private boolean stillThere(Carried carried, int f) {
+		if (settings.minLookSimilarity() <= 0 || carried.look() == null) return true;
+		float[] now = look(f, carried.lowRes());
+		return now == null || Appearance.cosine(now, carried.look()) >= settings.minLookSimilarity();
 	}
 
 	/** A held mask's claim: {@link #HELD_LOGIT} inside, so any confident live answer takes shared pixels. */
@@ -357,10 +375,11 @@ final class Sam1Session implements TrackingSession {
 	 */
 	private Proposal fromCarried(Carried carried, int[] others, int f) {
 		DecoderPrompt withMask = carryForward.prompt(carried.mask(), carried.lowRes(), geometry);
-		CandidateRule.Previous previous = new CandidateRule.Previous(carried.lowRes(), leaving(carried));
+		CandidateRule.Previous previous = new CandidateRule.Previous(carried.lowRes(), leaving(carried), Appearance.View.of(embedding(f), lowResSize, geometry), carried.look());
 		Choice copied = choose(withMask, previous, others, f);
 		Choice seen = choose(withMask.withoutMaskInput(), previous, others, f);
 		Choice best = copied == null ? seen : seen == null || copied.iou() >= seen.iou() ? copied : seen;
+		if (best == null && settings.searchWindow() > 0 && carried.look() != null && previous.view() != null) best = search(carried, previous, others, f);
 		return best == null ? null : best.proposal(lowResSize, geometry);
 	}
 
@@ -375,6 +394,30 @@ final class Sam1Session implements TrackingSession {
 
 	static boolean leaving(BinaryMask mask, int peakArea) {
 		return LowResMasks.touchesBorder(mask) && mask.area() < LEAVING_SHARE * peakArea;
+	}
+
+	/**
+	 * The carried prompt found nothing acceptable: the object may have moved further than its box
+	 * (Fluo-C2DL-MSC's cells jump by half their length between frames). One click at the embedding
+	 * cell most like the object's last look, within its box widened by {@code searchWindow} times its
+	 * size on each side, decoded without mask input and chosen by the candidate rule (strict limits,
+	 * appearance checked).
+	 */
+	private Choice search(Carried carried, CandidateRule.Previous previous, int[] others, int f) {
+		BoxPrompt b = new CarryForward(0).box(carried.mask());
+		double w = settings.searchWindow() * (b.x1() - b.x0()), h = settings.searchWindow() * (b.y1() - b.y0());
+		PointPrompt click = previous.view().mostSimilar(carried.look(), b.x0() - w, b.y0() - h, b.x1() + w, b.y1() + h);
+		if (click == null) return null;
+		// As a carried prompt away from its previous mask (nothing in place) and possibly leaving: strict limits, appearance checked.
+		CandidateRule.Previous elsewhere = new CandidateRule.Previous(new float[previous.lowRes().length], true, previous.view(), carried.look());
+		return choose(DecoderPrompt.of(List.of(click), null, null, geometry), elsewhere, others, f);
+	}
+
+	/** The model's view of a mask on frame f: the mean embedding under it (null when it has none). */
+	private float[] look(int f, float[] lowRes) {
+		float[] e = embedding(f);
+		int g = Appearance.grid(e, lowResSize);
+		return g < 0 ? null : Appearance.mean(e, Appearance.coverage(lowRes, lowResSize, g), g);
 	}
 
 	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {

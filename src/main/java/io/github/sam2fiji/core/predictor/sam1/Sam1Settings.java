@@ -20,6 +20,16 @@ import io.github.sam2fiji.core.model.ModelFormatException;
  * @param minStability carried candidates with a lower stability score are dropped (object gone)
  * @param minInPlaceIou lower IoU limit for a carried mask that stays in place inside the frame
  * @param minInPlaceStability lower stability limit for a carried mask that stays in place inside the frame
+ * @param maxSurroundSimilarity carried candidates that look like the background around them to the model
+ *          (cosine similarity of the mean image embedding under the mask and in a ring around it
+ *          above this) are dropped: SAM 1 decoders copy a mask input onto empty background when the
+ *          object has moved away; 1 turns the check off
+ * @param minLookSimilarity carried candidates whose mean image embedding has a lower cosine similarity
+ *          with the object's on its last accepted frame are dropped (the answer jumped to something
+ *          else); 0 turns the check off
+ * @param searchWindow when no carried candidate is acceptable, one click at the embedding cell most
+ *          like the object's last look within its bounding box widened by this share of its size on
+ *          each side (for cells that moved further than their box); 0 turns the search off
  * @param boxMargin carried box widened by this fraction of its size on each side (plus 2 pixels)
  * @param minArea a carried mask smaller than this many pixels means the object is lost
  * @param maxGrowth a carried mask more than this many times the previous area means the object is
@@ -35,16 +45,19 @@ import io.github.sam2fiji.core.model.ModelFormatException;
  *          under 1 shows the frame smaller (for objects too large for the model at full size)
  * @param normalization intensity mapping of frames to 0-255
  */
-public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double boxMargin, int minArea, double maxGrowth, int maxMisses, int maxHeldFrames, int maxHeldSlices, double inputScale, PercentileNormalization normalization) {
+public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double minStability, double minInPlaceIou, double minInPlaceStability, double maxSurroundSimilarity, double minLookSimilarity, double searchWindow, double boxMargin, int minArea, double maxGrowth, int maxMisses, int maxHeldFrames, int maxHeldSlices, double inputScale, PercentileNormalization normalization) {
 
 	/** The keys of model.json's {@code "tracking"} object, in the order of the record's fields. */
 	public static final Set<String> MANIFEST_KEYS = Set.of("max_area_fraction", "min_carried_iou", "min_stability", "min_in_place_iou",
-			"min_in_place_stability", "box_margin", "min_area", "max_growth", "max_misses", "max_held_frames", "max_held_slices", "input_scale");
+			"min_in_place_stability", "max_surround_similarity", "min_look_similarity", "search_window", "box_margin", "min_area", "max_growth", "max_misses", "max_held_frames", "max_held_slices", "input_scale");
 
 	public Sam1Settings {
 		if (!(maxAreaFraction > 0 && maxAreaFraction <= 1)) throw new IllegalArgumentException("maxAreaFraction must be in (0, 1], got " + maxAreaFraction);
 		if (!(minStability >= 0 && minStability <= 1)) throw new IllegalArgumentException("minStability must be in [0, 1], got " + minStability);
 		if (!(minInPlaceStability >= 0 && minInPlaceStability <= 1)) throw new IllegalArgumentException("minInPlaceStability must be in [0, 1], got " + minInPlaceStability);
+		if (!(maxSurroundSimilarity > 0 && maxSurroundSimilarity <= 1)) throw new IllegalArgumentException("maxSurroundSimilarity must be in (0, 1], got " + maxSurroundSimilarity);
+		if (!(minLookSimilarity >= 0 && minLookSimilarity <= 1)) throw new IllegalArgumentException("minLookSimilarity must be in [0, 1], got " + minLookSimilarity);
+		if (!(searchWindow >= 0)) throw new IllegalArgumentException("searchWindow must be 0 or more, got " + searchWindow);
 		if (!(boxMargin >= 0)) throw new IllegalArgumentException("boxMargin must be 0 or more, got " + boxMargin);
 		if (minArea < 1) throw new IllegalArgumentException("minArea must be at least 1 pixel, got " + minArea);
 		if (!(maxGrowth > 1)) throw new IllegalArgumentException("maxGrowth must be above 1, got " + maxGrowth);
@@ -56,7 +69,7 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 	}
 
 	public static Sam1Settings defaults() {
-		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 0.1, 4, 4.0, 2, 1000, 0, 1.0, PercentileNormalization.DEFAULT);
+		return new Sam1Settings(0.15, 0.88, 0.9, 0.75, 0.7, 1.0, 0.7, 1.0, 0.1, 4, 4.0, 2, 1000, 0, 1.0, PercentileNormalization.DEFAULT);
 	}
 
 	/**
@@ -95,7 +108,8 @@ public record Sam1Settings(double maxAreaFraction, double minCarriedIou, double 
 		try {
 			return new Sam1Settings(number(v, "max_area_fraction", d.maxAreaFraction()), number(v, "min_carried_iou", d.minCarriedIou()),
 					number(v, "min_stability", d.minStability()), number(v, "min_in_place_iou", d.minInPlaceIou()),
-					number(v, "min_in_place_stability", d.minInPlaceStability()), number(v, "box_margin", d.boxMargin()),
+					number(v, "min_in_place_stability", d.minInPlaceStability()), number(v, "max_surround_similarity", d.maxSurroundSimilarity()),
+					number(v, "min_look_similarity", d.minLookSimilarity()), number(v, "search_window", d.searchWindow()), number(v, "box_margin", d.boxMargin()),
 					whole(v, "min_area", d.minArea()), number(v, "max_growth", d.maxGrowth()), whole(v, "max_misses", d.maxMisses()),
 					whole(v, "max_held_frames", d.maxHeldFrames()), whole(v, "max_held_slices", d.maxHeldSlices()), number(v, "input_scale", d.inputScale()), d.normalization());
 		}

@@ -10,7 +10,7 @@ class CandidateRuleTest {
 	private static final int SIZE = 256;
 	/** A 256 x 256 frame fills the 1024 input, so low-res cells map 1:1 to pixels. */
 	private static final FrameGeometry FRAME = new FrameGeometry(256, 256, 1024);
-	private static final CandidateRule RULE = new CandidateRule(0.15, 0.88, 0.9, 0.75, 0.7);
+	private static final CandidateRule RULE = new CandidateRule(0.15, 0.88, 0.9, 0.75, 0.7, 1, 0);
 	private static final int[] NONE = {};
 	/** A carried prompt from a mask that no test candidate overlaps (strict limits apply). */
 	private static final CandidateRule.Previous ELSEWHERE = new CandidateRule.Previous(shifted(square(40, 0), 200), false);

@@ -63,7 +63,7 @@ class CarriedPromptTest {
 	/** Frame 1's mask of the object clicked at frame 0, or null when absent (held masks not allowed). */
 	private static BinaryMask secondFrame(Scripted model) {
 		Sam1Settings d = Sam1Settings.defaults();
-		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(),
+		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(), d.maxSurroundSimilarity(), d.minLookSimilarity(), d.searchWindow(),
 				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), 0, d.maxHeldSlices(), d.inputScale(), d.normalization());
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, 2, 1), model, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE)) {

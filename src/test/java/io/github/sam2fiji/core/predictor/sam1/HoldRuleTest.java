@@ -71,7 +71,7 @@ class HoldRuleTest {
 	/** @param volume whether the frames are the z slices of a volume ({@link FrameSource#isVolume()}) */
 	private static List<FrameResult> track(int maxHeldFrames, int maxHeldSlices, boolean volume, int[] x0, boolean[] seen) {
 		Sam1Settings d = Sam1Settings.defaults();
-		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(),
+		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(), d.maxSurroundSimilarity(), d.minLookSimilarity(), d.searchWindow(),
 				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), maxHeldFrames, maxHeldSlices, d.inputScale(), d.normalization());
 		SyntheticFrames synthetic = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
 		FrameSource frames = !volume ? synthetic : new FrameSource() {

@@ -39,8 +39,8 @@ class Sam1SettingsTest {
 	@Test
 	void everyKeyIsRead() {
 		Sam1Settings s = Sam1Settings.of(manifest("{\"max_area_fraction\": 0.5, \"min_carried_iou\": 0.5, \"min_stability\": 0.5, \"min_in_place_iou\": 0.5,"
-				+ " \"min_in_place_stability\": 0.5, \"box_margin\": 0.5, \"min_area\": 5, \"max_growth\": 5, \"max_misses\": 5, \"max_held_frames\": 5, \"max_held_slices\": 3, \"input_scale\": 0.5}"));
-		assertEquals(new Sam1Settings(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 5, 5, 5, 5, 3, 0.5, Sam1Settings.defaults().normalization()), s);
+				+ " \"min_in_place_stability\": 0.5, \"max_surround_similarity\": 0.6, \"min_look_similarity\": 0.4, \"search_window\": 2, \"box_margin\": 0.5, \"min_area\": 5, \"max_growth\": 5, \"max_misses\": 5, \"max_held_frames\": 5, \"max_held_slices\": 3, \"input_scale\": 0.5}"));
+		assertEquals(new Sam1Settings(0.5, 0.5, 0.5, 0.5, 0.5, 0.6, 0.4, 2, 0.5, 5, 5, 5, 5, 3, 0.5, Sam1Settings.defaults().normalization()), s);
 	}
 
 	@Test
