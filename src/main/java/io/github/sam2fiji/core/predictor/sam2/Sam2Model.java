@@ -30,6 +30,15 @@ import io.github.sam2fiji.core.runtime.OrtTensors;
  */
 final class Sam2Model implements AutoCloseable {
 
+	/** Diagnostics hook around each graph call. */
+	interface GraphCallListener {
+		GraphCallListener NONE = new GraphCallListener() {};
+
+		default void before(String graph) {}
+
+		default void after(String graph) {}
+	}
+
 	/** One frame's image-encoder outputs; shared by all objects on that frame. */
 	record ImageFeatures(float[] highRes0, float[] highRes1, float[] visionFeat, float[] visionPos) {
 		long bytes() {
@@ -57,6 +66,8 @@ final class Sam2Model implements AutoCloseable {
 	private final String name;
 	/** Time spent in each graph and its call count, for diagnostics and the benchmark (scripts/bench). */
 	private final Map<String, long[]> timings = new java.util.LinkedHashMap<>();
+	/** Told of every graph call before and after it runs (the benchmark's per-graph resident memory); none by default. */
+	private GraphCallListener callListener = GraphCallListener.NONE;
 	/** (memories, pointers) of each memory_attention call -> calls, for the benchmark's FLOP floor. */
 	private final Map<List<Integer>, Integer> attentionSizes = new java.util.LinkedHashMap<>();
 
@@ -262,12 +273,19 @@ final class Sam2Model implements AutoCloseable {
 	}
 
 	private OrtSession.Result timed(String graph, OrtSession session, Map<String, OnnxTensor> inputs) throws OrtException {
+		callListener.before(graph);
 		long start = System.nanoTime();
 		OrtSession.Result r = session.run(inputs);
+		long end = System.nanoTime();
+		callListener.after(graph);
 		long[] t = timings.computeIfAbsent(graph, g -> new long[2]);
-		t[0] += System.nanoTime() - start;
+		t[0] += end - start;
 		t[1]++;
 		return r;
+	}
+
+	void setCallListener(GraphCallListener listener) {
+		callListener = listener;
 	}
 
 	/** Graph name -> {total nanoseconds, calls} since the model was opened (a copy). */

@@ -59,6 +59,11 @@ public final class Sam2Tracker implements Tracker {
 		return model.timings();
 	}
 
+	/** Tells {@code listener} of every graph call (benchmark diagnostics). */
+	void setGraphCallListener(Sam2Model.GraphCallListener listener) {
+		model.setCallListener(listener);
+	}
+
 	/** (memories, pointers) -> memory-attention calls with those counts since the tracker was opened (benchmark). */
 	java.util.Map<java.util.List<Integer>, Integer> attentionCallSizes() {
 		return model.attentionSizes();

@@ -118,6 +118,8 @@ public final class Sam2Benchmark {
 		List<Integer> areas = new ArrayList<>();
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
 			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
+			GraphPeaks graphPeaks = new GraphPeaks();
+			tracker.setGraphCallListener(graphPeaks);
 			long start = System.nanoTime();
 			for (int k = 0; k < objects; k++)
 				session.addPrompt(ObjectPrompt.points(k + 1, 0, List.of(new PointPrompt(frames.cx(k, 0), frames.cy(k, 0), true))));
@@ -140,7 +142,8 @@ public final class Sam2Benchmark {
 				}
 			}, ProgressListener.NONE, CancellationToken.NEVER);
 			Map<String, long[]> after = tracker.graphTimings();
-			double peakRss = peakRssMb(); // before the floor measurement, which allocates on its own
+			tracker.setGraphCallListener(Sam2Model.GraphCallListener.NONE);
+			double peakRss = graphPeaks.overall(); // before the floor measurement, which allocates on its own
 			Map<List<Integer>, Integer> sizes = tracker.attentionCallSizes();
 			sizesBefore.forEach((k, v) -> sizes.merge(k, -v, Integer::sum));
 			sizes.values().removeIf(v -> v == 0);
@@ -154,14 +157,15 @@ public final class Sam2Benchmark {
 				long calls = e.getValue()[1] - b[1];
 				double seconds = (e.getValue()[0] - b[0]) / 1e9;
 				if (graphs.length() > 0) graphs.append(", ");
-				graphs.append(String.format(Locale.ROOT, "\"%s\": {\"calls\": %d, \"seconds\": %.3f, \"per_call\": %.4f}", e.getKey(), calls, seconds, calls == 0 ? 0 : seconds / calls));
+				graphs.append(String.format(Locale.ROOT, "\"%s\": {\"calls\": %d, \"seconds\": %.3f, \"per_call\": %.4f, \"peak_rss_mb\": %.1f}", e.getKey(), calls, seconds,
+					calls == 0 ? 0 : seconds / calls, graphPeaks.during(e.getKey())));
 			}
 			System.out.printf(Locale.ROOT,
 				"{\"model\": \"%s\", \"describe\": \"%s\", \"objects\": %d, \"frames\": %d, \"threads\": %d, \"prompt_seconds\": %.3f, "
-					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"object1_areas\": %s, "
+					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"peak_rss_mb_by_phase\": {%s}, \"object1_areas\": %s, "
 					+ "\"attention_floor\": %s}%n",
 				model, tracker.describe(), objects, frameCount, threads, promptSeconds, mean, perFrame.stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(),
-				graphs, peakRss, areas, floor);
+				graphs, peakRss, graphPeaks.json(), areas, floor);
 		}
 	}
 
@@ -261,6 +265,47 @@ public final class Sam2Benchmark {
 		}
 	}
 
+	/**
+	 * Peak resident memory while opening the model, during each graph's calls and between calls (Java
+	 * code): VmHWM is reset before and read after every call (Linux; NaN elsewhere).
+	 */
+	private static final class GraphPeaks implements Sam2Model.GraphCallListener {
+		static final String BETWEEN = "between graph calls";
+		private final Map<String, Double> peaks = new java.util.LinkedHashMap<>();
+
+		GraphPeaks() {
+			peaks.put("opening the model", procStatusMb("VmHWM:"));
+			resetPeakRss();
+		}
+
+		@Override
+		public void before(String graph) {
+			peaks.merge(BETWEEN, procStatusMb("VmHWM:"), Math::max);
+			resetPeakRss();
+		}
+
+		@Override
+		public void after(String graph) {
+			peaks.merge(graph, procStatusMb("VmHWM:"), Math::max);
+			resetPeakRss();
+		}
+
+		double during(String graph) {
+			return peaks.getOrDefault(graph, Double.NaN);
+		}
+
+		String json() {
+			StringBuilder b = new StringBuilder();
+			peaks.forEach((phase, mb) -> b.append(b.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.1f", phase, mb)));
+			return b.toString();
+		}
+
+		double overall() {
+			before(BETWEEN);
+			return peaks.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+		}
+	}
+
 	/** Heap in use just after the last garbage collection (all heap pools), in MiB. */
 	private static double heapAfterLastGcMb() {
 		long used = 0;
@@ -279,10 +324,6 @@ public final class Sam2Benchmark {
 		catch (IOException | UnsupportedOperationException e) {
 			// not Linux: the window peaks are then peaks since the start
 		}
-	}
-
-	private static double peakRssMb() {
-		return procStatusMb("VmHWM:");
 	}
 
 	/** A memory line of /proc/self/status (VmRSS:, VmHWM:) in MiB; NaN where there is none (not Linux). */
