@@ -93,14 +93,21 @@ final class Appearance {
 
 	/** Weighted mean embedding vector; null when all weights are 0. */
 	static float[] mean(float[] embedding, float[] weights, int g) {
-		float[] v = new float[CHANNELS];
+		// Only the weighted cells are visited: a cell's mask covers a few dozen of the 4096.
+		int[] cells = new int[weights.length];
+		int n = 0;
 		double total = 0;
-		for (int i = 0; i < weights.length; i++) total += weights[i];
-		if (total <= 0) return null;
+		for (int i = 0; i < weights.length; i++)
+			if (weights[i] > 0) {
+				cells[n++] = i;
+				total += weights[i];
+			}
+		if (n == 0) return null;
+		float[] v = new float[CHANNELS];
 		int plane = g * g;
 		for (int ch = 0; ch < CHANNELS; ch++) {
 			double s = 0;
-			for (int i = 0; i < plane; i++) if (weights[i] > 0) s += weights[i] * embedding[ch * plane + i];
+			for (int j = 0; j < n; j++) s += weights[cells[j]] * embedding[ch * plane + cells[j]];
 			v[ch] = (float) (s / total);
 		}
 		return v;
