@@ -1,5 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import io.github.sam2fiji.core.prompt.PointPrompt;
+
 /**
  * What a mask looks like to the model: the mean of the image encoder's embedding vectors under
  * the mask (weighted by the share of each embedding cell the mask covers), and the same for a ring
@@ -52,7 +54,7 @@ final class Appearance {
 		 * The frame point at the centre of the embedding cell most similar (cosine) to {@code look}
 		 * among the cells whose centres lie in the frame rectangle [x0, x1) x [y0, y1); null when none does.
 		 */
-		io.github.sam2fiji.core.prompt.PointPrompt mostSimilar(float[] look, double x0, double y0, double x1, double y1) {
+		PointPrompt mostSimilar(float[] look, double x0, double y0, double x1, double y1) {
 			double cellSide = geometry.longestSide() / (double) grid / geometry.scale(); // frame pixels per embedding cell
 			int plane = grid * grid, best = -1;
 			double bestSim = Double.NEGATIVE_INFINITY;
@@ -69,7 +71,7 @@ final class Appearance {
 						best = i;
 					}
 				}
-			return best < 0 ? null : new io.github.sam2fiji.core.prompt.PointPrompt((best % grid + 0.5) * cellSide, (best / grid + 0.5) * cellSide, true);
+			return best < 0 ? null : new PointPrompt((best % grid + 0.5) * cellSide, (best / grid + 0.5) * cellSide, true);
 		}
 	}
 
