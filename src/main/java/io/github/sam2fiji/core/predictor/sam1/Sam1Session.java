@@ -415,9 +415,8 @@ final class Sam1Session implements TrackingSession {
 
 	/** The model's view of a mask on frame f: the mean embedding under it (null when it has none). */
 	private float[] look(int f, float[] lowRes) {
-		float[] e = embedding(f);
-		int g = Appearance.grid(e, lowResSize);
-		return g < 0 ? null : Appearance.mean(e, Appearance.coverage(lowRes, lowResSize, g), g);
+		Appearance.View view = Appearance.View.of(embedding(f), lowResSize, geometry);
+		return view == null ? null : view.look(lowRes);
 	}
 
 	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {

@@ -11,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -74,32 +73,7 @@ class HoldRuleTest {
 		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(), d.maxSurroundSimilarity(), d.minLookSimilarity(), d.searchWindow(),
 				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), maxHeldFrames, maxHeldSlices, d.inputScale(), d.normalization());
 		SyntheticFrames synthetic = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
-		FrameSource frames = !volume ? synthetic : new FrameSource() {
-			@Override
-			public boolean isVolume() {
-				return true;
-			}
-
-			@Override
-			public int frameCount() {
-				return synthetic.frameCount();
-			}
-
-			@Override
-			public int width() {
-				return SIDE;
-			}
-
-			@Override
-			public int height() {
-				return SIDE;
-			}
-
-			@Override
-			public Frame read(int index) {
-				return synthetic.read(index);
-			}
-		};
+		FrameSource frames = volume ? synthetic.asVolume() : synthetic;
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, 26, true))));

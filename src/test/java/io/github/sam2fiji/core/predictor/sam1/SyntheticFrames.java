@@ -15,13 +15,29 @@ final class SyntheticFrames implements FrameSource {
 	private final int width, height, count;
 	private final Disc[] discs;
 	private final long seed;
+	private final boolean volume;
 
 	SyntheticFrames(int width, int height, int count, long seed, Disc... discs) {
+		this(width, height, count, seed, false, discs);
+	}
+
+	private SyntheticFrames(int width, int height, int count, long seed, boolean volume, Disc... discs) {
 		this.width = width;
 		this.height = height;
 		this.count = count;
 		this.discs = discs;
 		this.seed = seed;
+		this.volume = volume;
+	}
+
+	/** The same frames as the z slices of a volume ({@link FrameSource#isVolume()}). */
+	SyntheticFrames asVolume() {
+		return new SyntheticFrames(width, height, count, seed, true, discs);
+	}
+
+	@Override
+	public boolean isVolume() {
+		return volume;
 	}
 
 	/** One disc moving in a straight line from (x0, y0) by (dx, dy) per frame. */
