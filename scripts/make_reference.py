@@ -55,7 +55,7 @@ import sam2_official  # noqa: E402  (the project's single entry point to the off
 TINY_CONFIG = REPO / "test-data" / "sam2-tiny" / "sam2_tiny.yaml"
 SEED = 0
 OFFICIAL_COMMIT = "2b90b9f"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: masks stored bit-packed (masks_packed.npy)
 PACKAGE_NAME = "sam2-tiny-reference"
 STABILITY_THRESHOLD = 0.98  # dynamic_multimask_stability_thresh of the official build
 
@@ -734,11 +734,183 @@ def define_cases():
                     clear_old_points=False),
                dict(op="add_points", frame=0, obj_id=2, points=[], labels=[],
                     box=[58.0, 42.0, 86.5, 69.0])]))
+    cases += define_long_cases()
     return cases
 
 
-# --------------------------------------------------------------------------------------------
-# Running a case and writing it
+def define_long_cases():
+    """Sequences of 48-60 frames: the refine-and-repropagate loop in every order of operations
+    (corrections on late frames, objects added or removed after a propagation, propagation from a
+    start frame for a number of frames, a seeded random sequence of operations). Long enough that a
+    runtime which drops outputs it still needs is caught."""
+    cases = []
+    d1 = Disc([(0, 18, 24), (20, 78, 30), (34, 70, 62), (47, 20, 50)], radius=11)
+    d2 = Disc([(0, 80, 62), (24, 22, 58), (47, 74, 22)], radius=9, value=(190, 230, 200))
+    frames = render_clip(48, [d1, d2], rgb=True, seed=20)
+    correct = [dict(op="add_points", frame=0, obj_id=1, points=[_click(d1, 0)], labels=[1]),
+               dict(op="propagate"),
+               dict(op="add_points", frame=30, obj_id=1, points=[_click(d1, 30), _click(d1, 30, 12, 6)],
+                    labels=[1, 0]),
+               dict(op="propagate", start_frame=30),
+               dict(op="propagate", start_frame=30, reverse=True),
+               dict(op="add_points", frame=12, obj_id=1, points=[_click(d1, 12, 2, -2)], labels=[1],
+                    clear_old_points=False),
+               dict(op="propagate", start_frame=12, reverse=True),
+               dict(op="propagate", start_frame=12, max_frame_num_to_track=25)]
+    cases.append(dict(
+        name="correct_late", description="48 frames: click on frame 0, propagate; a correction "
+        "(positive + negative click) on tracked frame 30, re-propagate forward from 30 and in reverse "
+        "from 30 (which attends to the forward run's outputs of frames 31-45); an appended click on "
+        "frame 12 (tracked in reverse), reverse from 12, then 25 frames forward from 12. Official "
+        "default add_all_frames_to_correct_as_cond=False", frames=frames, steps=correct))
+    cases.append(dict(
+        name="correct_late_as_cond", description="as correct_late with "
+        "add_all_frames_to_correct_as_cond=True (corrected frames become conditioning frames)",
+        frames=frames, steps=correct, settings=dict(add_all_frames_to_correct_as_cond=True)))
+
+    cases.append(dict(
+        name="object_added_later", description="48 frames: object 1 clicked on frame 0 and "
+        "propagated; object 2 clicked on frame 20 (a new conditioning frame), then a correction of "
+        "object 1 on frame 20 (non-conditioning: official default; the official display after it shows "
+        "the temporary non-conditioning outputs only, so object 2 is shown absent there), everything "
+        "re-propagated (object 1 recomputed from its memories), then in reverse from 20",
+        frames=frames,
+        steps=[dict(op="add_points", frame=0, obj_id=1, points=[_click(d1, 0)], labels=[1]),
+               dict(op="propagate"),
+               dict(op="add_points", frame=20, obj_id=2, points=[_click(d2, 20)], labels=[1]),
+               dict(op="add_points", frame=20, obj_id=1, points=[_click(d1, 20, 12, 0)], labels=[0],
+                    clear_old_points=False),
+               dict(op="propagate"),
+               dict(op="propagate", start_frame=20, reverse=True)]))
+
+    d3 = Disc([(0, 50, 40), (25, 20, 20), (49, 75, 60)], radius=10, hole_radius=3.0)
+    frames50 = render_clip(50, [d3], rgb=False, seed=21)
+    cases.append(dict(
+        name="start_and_max", description="50 grey frames, a ring: a click on frame 10; propagate "
+        "15 frames from 10, 10 more from 25, 30 in reverse from 24 (to frame 0), then from 40 to the "
+        "end (frames 36-39 never tracked: a gap in the memory bank)",
+        frames=frames50,
+        steps=[dict(op="add_points", frame=10, obj_id=1, points=[_click(d3, 10, 6, 0)], labels=[1]),
+               dict(op="propagate", start_frame=10, max_frame_num_to_track=15),
+               dict(op="propagate", start_frame=25, max_frame_num_to_track=10),
+               dict(op="propagate", start_frame=24, max_frame_num_to_track=30, reverse=True),
+               dict(op="propagate", start_frame=40, max_frame_num_to_track=100)]))
+
+    d4 = Disc([(0, 50, 20), (47, 40, 64)], radius=8, value=(230, 190, 190))
+    frames3 = render_clip(48, [d1, d2, d4], rgb=True, seed=22)
+    cases.append(dict(
+        name="remove_object", description="48 frames, 3 objects (objects 1 and 2 prompted on two "
+        "frames each); propagate; remove object 2 (its prompted frames are shown again), re-propagate; "
+        "a correction of object 3 on frame 40; clear object 1's prompts on frame 15 (its conditioning "
+        "output becomes non-conditioning, the frame untracked) and object 3's on frame 40 (the "
+        "correction is dropped before use); click object 1 on frame 15 again (an initial conditioning "
+        "frame once more), propagate in reverse from 47",
+        frames=frames3,
+        steps=[dict(op="add_points", frame=0, obj_id=1, points=[_click(d1, 0)], labels=[1]),
+               dict(op="add_points", frame=15, obj_id=1, points=[_click(d1, 15)], labels=[1]),
+               dict(op="add_points", frame=0, obj_id=2, points=[_click(d2, 0)], labels=[1]),
+               dict(op="add_points", frame=22, obj_id=2, points=[_click(d2, 22)], labels=[1]),
+               dict(op="add_points", frame=0, obj_id=3, points=[_click(d4, 0)], labels=[1]),
+               dict(op="propagate"),
+               dict(op="remove_object", obj_id=2),
+               dict(op="propagate"),
+               dict(op="add_points", frame=40, obj_id=3, points=[_click(d4, 40)], labels=[1]),
+               dict(op="clear_prompts", frame=15, obj_id=1),
+               dict(op="clear_prompts", frame=40, obj_id=3),
+               dict(op="add_points", frame=15, obj_id=1, points=[_click(d1, 15, 1, 1)], labels=[1]),
+               dict(op="propagate", start_frame=47, reverse=True)]))
+
+    # one random sequence run twice, under the official correction policy and as the product runs
+    cases.append(dict(name="random_operations", first_seed=1,
+                      variants=[("random_operations", {}),
+                                ("random_operations_as_cond", dict(add_all_frames_to_correct_as_cond=True))],
+                      generate=lambda seed, name, settings: random_operations_case(
+                          name, settings, seed, num_frames=60, num_ops=14)))
+    return cases
+
+
+def random_operations_case(name, settings, seed, num_frames, num_ops):
+    """A seeded random sequence of prompt, correction, clear, removal and propagation calls over
+    one clip, as a user in an interactive session might make them. main() tries seeds from
+    ``first_seed`` on until the official predictor accepts every call (e.g. no propagation while an
+    object has no conditioning frame) and no decision sits on a threshold (check_case)."""
+    rng = np.random.default_rng(seed)
+    discs = [Disc([(0, 20, 20), (30, 80, 40), (59, 30, 66)], radius=11),
+             Disc([(0, 82, 64), (20, 40, 60), (45, 70, 18), (59, 84, 30)], radius=9, value=(190, 230, 200)),
+             Disc([(0, 48, 44), (59, 20, 36)], radius=10, value=(200, 200, 230), hole_radius=3.0)]
+    frames = render_clip(num_frames, discs, rgb=True, seed=30 + seed)
+    steps, prompted, tracked = [], {}, set()   # obj -> frames with prompts; frames tracked
+
+    def add(obj, frame, kind):
+        d = discs[obj - 1]
+        if kind == "mask" and d.mask(frame, VIDEO_H, VIDEO_W).any():
+            steps.append(dict(op="add_mask", frame=frame, obj_id=obj, mask=d.mask(frame, VIDEO_H, VIDEO_W)))
+        elif kind == "box":
+            x, y = d.centre(frame)
+            r = d.radius + 2
+            steps.append(dict(op="add_points", frame=frame, obj_id=obj, points=[], labels=[],
+                              box=[round(x - r, 2), round(y - r, 2), round(x + r, 2), round(y + r, 2)]))
+        else:
+            append = kind == "append" and frame in prompted.get(obj, set())
+            points = [_click(d, frame, *rng.uniform(-3, 3, 2))]
+            labels = [1]
+            if rng.random() < 0.4:
+                points.append(_click(d, frame, *(rng.choice([-1, 1], 2) * rng.uniform(13, 18, 2))))
+                labels.append(0)
+            steps.append(dict(op="add_points", frame=frame, obj_id=obj, points=points, labels=labels,
+                              clear_old_points=not append))
+        prompted.setdefault(obj, set()).add(frame)
+
+    add(1, int(rng.integers(0, 20)), "click")
+    while len(steps) < num_ops:
+        u = rng.random()
+        objs = sorted(prompted)
+        if u < 0.4 or not tracked:
+            obj = int(rng.integers(1, 4))
+            frame = int(rng.choice(sorted(tracked))) if tracked and rng.random() < 0.6 else int(rng.integers(0, num_frames))
+            add(obj, frame, str(rng.choice(["click", "click", "append", "box", "mask"])))
+            if not tracked or rng.random() < 0.5:
+                start = int(rng.integers(0, num_frames))
+                steps.append(dict(op="propagate", start_frame=start, max_frame_num_to_track=int(rng.integers(8, 40)),
+                                  reverse=bool(rng.random() < 0.4)))
+                tracked.update(_frames_of(steps[-1], num_frames))
+        elif u < 0.75:
+            start = int(rng.choice(sorted(tracked)))
+            steps.append(dict(op="propagate", start_frame=start, max_frame_num_to_track=int(rng.integers(5, 45)),
+                              reverse=bool(rng.random() < 0.5)))
+            tracked.update(_frames_of(steps[-1], num_frames))
+        elif u < 0.88:
+            obj = int(rng.choice(objs))
+            frames_of_obj = sorted(prompted[obj])
+            if len(frames_of_obj) < 2:
+                continue
+            frame = int(rng.choice(frames_of_obj))
+            steps.append(dict(op="clear_prompts", frame=frame, obj_id=obj))
+            prompted[obj].discard(frame)
+        elif len(objs) > 1:
+            obj = int(rng.choice(objs))
+            steps.append(dict(op="remove_object", obj_id=obj))
+            del prompted[obj]
+    steps.append(dict(op="propagate"))
+    steps.append(dict(op="propagate", reverse=True, start_frame=num_frames - 1))
+    kinds = {s["op"] if s["op"] != "add_points" else ("box" if s.get("box") else
+             "append" if not s["clear_old_points"] else "click") for s in steps}
+    wanted = {"click", "append", "box", "add_mask", "clear_prompts", "remove_object"}
+    if not wanted <= kinds or len({s["obj_id"] for s in steps if "obj_id" in s}) < 3:
+        raise RuntimeError(f"lacks {sorted(wanted - kinds)} or a third object")
+    return dict(name=name, settings=settings, description=f"{num_frames} frames, 3 discs, a random sequence "
+                f"(numpy seed {seed}) of {len(steps)} calls: clicks (some appended, some with a negative "
+                "click), boxes, masks, on new and on tracked frames, prompt clearing, object removal, "
+                "propagation from random start frames for random lengths in both directions, then a full "
+                "forward and reverse propagation" + (" (add_all_frames_to_correct_as_cond=True)" if settings else ""),
+                frames=frames, steps=steps)
+
+
+def _frames_of(step, num_frames):
+    start, count = step["start_frame"], step["max_frame_num_to_track"]
+    if step["reverse"]:
+        return range(max(start - count, 0), start + 1) if start > 0 else range(0)
+    return range(start, min(start + count, num_frames - 1) + 1)
 # --------------------------------------------------------------------------------------------
 
 DEFAULT_SETTINGS = dict(non_overlap_masks=False, add_all_frames_to_correct_as_cond=False,
@@ -757,12 +929,14 @@ def predictor_settings(model, settings):
             setattr(model, k, v)
 
 
-def _stored_output(state, obj_idx, frame, temp_first):
-    """The output the official consolidation would show for an object on a frame (or None)."""
+def _stored_output(state, obj_idx, frame, temp_key):
+    """The output the official consolidation shows for an object on a frame (or None): the
+    temporary output under ``temp_key`` (the storage key of the call; None after propagation), else
+    the conditioning, else the non-conditioning output. Consolidation looks only at the temporary
+    outputs of the call's own key, so an object's temporary output of the other kind is not shown."""
     candidates = []
-    if temp_first:
-        temp = state["temp_output_dict_per_obj"][obj_idx]
-        candidates += [temp["cond_frame_outputs"], temp["non_cond_frame_outputs"]]
+    if temp_key is not None:
+        candidates.append(state["temp_output_dict_per_obj"][obj_idx][temp_key])
     out = state["output_dict_per_obj"][obj_idx]
     candidates += [out["cond_frame_outputs"], out["non_cond_frame_outputs"]]
     for storage in candidates:
@@ -799,6 +973,7 @@ def run_case(model, recorder, case, log=print):
                 frame, obj_ids, video_masks = model.add_new_points_or_box(
                     state, step["frame"], step["obj_id"], **kwargs)
                 yielded = [(frame, obj_ids, video_masks)]
+                temp_key = _prompt_key(state, step["obj_id"], frame)
             elif op == "add_mask":
                 name = f"mask_step{step_index}.npy"
                 prompt_masks[name] = step["mask"].astype(np.uint8)
@@ -806,6 +981,21 @@ def run_case(model, recorder, case, log=print):
                 frame, obj_ids, video_masks = model.add_new_mask(
                     state, step["frame"], step["obj_id"], step["mask"].astype(bool))
                 yielded = [(frame, obj_ids, video_masks)]
+                temp_key = _prompt_key(state, step["obj_id"], frame)
+            elif op == "clear_prompts":
+                step_json.update(frame=step["frame"], obj_id=step["obj_id"])
+                frame, obj_ids, video_masks = model.clear_all_prompts_in_frame(state, step["frame"], step["obj_id"])
+                yielded = [(frame, obj_ids, video_masks)]
+                temp_key = _any_cond_key(state, frame)
+            elif op == "remove_object":
+                step_json.update(obj_id=step["obj_id"])
+                obj_ids, updated = model.remove_object(state, step["obj_id"], strict=True)
+                # the frames the removed object had prompts on are shown again (updated_frames)
+                yielded = [(f, list(obj_ids), m) for f, m in updated]
+                temp_key = None
+            elif op == "reset":
+                model.reset_state(state)
+                yielded, temp_key = [], None
             elif op == "propagate":
                 reverse = bool(step.get("reverse", False))
                 step_json.update(reverse=reverse, start_frame=step.get("start_frame"),
@@ -813,6 +1003,7 @@ def run_case(model, recorder, case, log=print):
                 yielded = [(f, list(ids), m.clone()) for f, ids, m in model.propagate_in_video(
                     state, start_frame_idx=step.get("start_frame"),
                     max_frame_num_to_track=step.get("max_frame_num_to_track"), reverse=reverse)]
+                temp_key = None
             else:
                 raise ValueError(op)
             calls = recorder.computed[first_call:]
@@ -820,7 +1011,8 @@ def run_case(model, recorder, case, log=print):
             for frame, obj_ids, video_masks in yielded:
                 for k, obj_id in enumerate(obj_ids):
                     obj_idx = state["obj_id_to_idx"][obj_id]
-                    stored = _stored_output(state, obj_idx, frame, temp_first=(op != "propagate"))
+                    key = temp_key if op != "remove_object" else _any_cond_key(state, frame)
+                    stored = _stored_output(state, obj_idx, frame, key)
                     computed = [c for c in calls if c["frame"] == frame and c["obj_id"] == obj_id]
                     record = {"step": step_index, "frame": int(frame), "obj_id": obj_id}
                     if computed:
@@ -859,11 +1051,13 @@ def run_case(model, recorder, case, log=print):
         "num_frames": int(frames.shape[0]), "frames": "frames.npy",
         "frames_layout": "uint8 [T, H, W, 3] RGB" if frames.ndim == 4 else "uint8 [T, H, W] grey",
         "settings": settings, "steps": steps_json, "outputs": outputs,
-        "low_res_logits": "low_res_logits.npy", "masks": "masks.npy",
+        "low_res_logits": "low_res_logits.npy", "masks_packed": "masks_packed.npy",
     }
     arrays = {"frames.npy": frames,
               "low_res_logits.npy": np.stack(logits_rows).astype(np.float32),
-              "masks.npy": np.stack(mask_rows).astype(np.uint8)}
+              # one row per record: the H x W mask flattened row-major, 8 pixels a byte, first pixel in
+              # the highest bit (np.packbits); a tenth of the bytes of one byte per pixel
+              "masks_packed.npy": np.packbits(np.stack(mask_rows).reshape(len(mask_rows), -1).astype(bool), axis=1)}
     arrays.update(prompt_masks)
     if all_mask_rows:
         arrays["all_masks.npy"] = np.stack(all_mask_rows).astype(np.float32)
@@ -874,6 +1068,21 @@ def run_case(model, recorder, case, log=print):
     if case.get("expect_absent") is not None:
         case_json["expect_absent_frames"] = case["expect_absent"]
     return case_json, arrays
+
+
+def _prompt_key(state, obj_id, frame):
+    """The storage key under which the latest prompt of ``obj_id`` on ``frame`` was kept."""
+    temp = state["temp_output_dict_per_obj"][state["obj_id_to_idx"][obj_id]]
+    keys = [k for k in ("cond_frame_outputs", "non_cond_frame_outputs") if frame in temp[k]]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+def _any_cond_key(state, frame):
+    """The key clear_all_prompts_in_frame and remove_object consolidate with: conditioning when any
+    object has a temporary conditioning output on the frame."""
+    is_cond = any(frame in t["cond_frame_outputs"] for t in state["temp_output_dict_per_obj"].values())
+    return "cond_frame_outputs" if is_cond else "non_cond_frame_outputs"
 
 
 def recorder_last_all_masks(recorder):
@@ -914,6 +1123,32 @@ def check_case(case, case_json):
             raise AssertionError(f"{where}: stability {o['stability']} too close to the threshold")
         if o["multimask_output"] and o["multimask_iou_margin"] < 0.002:
             raise AssertionError(f"{where}: best two IoU predictions only {o['multimask_iou_margin']} apart")
+
+
+def run_generated_case(model, recorder, spec, attempts=500):
+    """The first seed from spec["first_seed"] on whose case every variant (name, settings) runs
+    through the official predictor and passes check_case; returns [(case, json, arrays)] per variant."""
+    for seed in range(spec["first_seed"], spec["first_seed"] + attempts):
+        try:
+            runs = []
+            for name, settings in spec["variants"]:
+                case = spec["generate"](seed, name, settings)
+                case_json, arrays = run_case(model, recorder, case, log=lambda *a: None)
+                check_case(case, case_json)
+                case_json["seed"] = seed
+                runs.append((case, case_json, arrays))
+        except (RuntimeError, AssertionError) as e:
+            print(f"[{spec['name']}] seed {seed} not used: {str(e)[:160]}")
+            continue
+        for case, case_json, _ in runs:
+            _replay_log(case, case_json)
+        return runs
+    raise RuntimeError(f"{spec['name']}: no usable seed in {attempts} attempts")
+
+
+def _replay_log(case, case_json):
+    for index, step in enumerate(case_json["steps"]):
+        _log_step(print, case["name"], index, step, [o for o in case_json["outputs"] if o["step"] == index])
 
 
 def write_npy(path, array):
@@ -961,25 +1196,17 @@ def main(argv=None):
     written_frames = {}
     selected = set(args.cases.split(",")) if args.cases else None
     index = []
-    for case in define_cases():
-        if selected and case["name"] not in selected:
+    for spec in define_cases():
+        if selected and spec["name"] not in selected:
             continue
-        case_json, arrays = run_case(model, recorder, case)
-        check_case(case, case_json)
-        folder = out / case["name"]
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir()
-        shared = written_frames.get(id(case["frames"]))
-        if shared:  # the same clip as an earlier case: refer to its file
-            del arrays["frames.npy"]
-            case_json["frames"] = f"../{shared}/frames.npy"
+        if "generate" in spec:
+            runs = run_generated_case(model, recorder, spec)
         else:
-            written_frames[id(case["frames"])] = case["name"]
-        for name, array in arrays.items():
-            write_npy(folder / name, array)
-        (folder / "case.json").write_text(json.dumps(case_json, indent=1) + "\n")
-        index.append(case["name"])
+            case_json, arrays = run_case(model, recorder, spec)
+            check_case(spec, case_json)
+            runs = [(spec, case_json, arrays)]
+        for case, case_json, arrays in runs:
+            write_case(out, case, case_json, arrays, written_frames, index)
 
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -994,12 +1221,42 @@ def main(argv=None):
                   "package_model_json_sha256": sha256(package / "model.json") if (package / "model.json").exists() else None},
         "hole_filling": "official fill_holes_in_mask_scores with 8-connected scipy.ndimage.label in "
                         "place of the CUDA sam2._C labelling (= the official GPU behaviour)",
-        "cases": index,
+        "cases": _all_written_cases(out, index),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"all done after {time.time() - started:.0f} s")
     print(f"wrote {len(index)} cases to {out} ({total / 1e6:.2f} MB)")
+
+
+def write_case(out, case, case_json, arrays, written_frames, index):
+    """Writes one case's folder; a clip already written for an earlier case is referred to."""
+    folder = out / case["name"]
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    key = arrays["frames.npy"].tobytes()
+    shared = written_frames.get(key)
+    if shared:  # the same clip as an earlier case: refer to its file
+        del arrays["frames.npy"]
+        case_json["frames"] = f"../{shared}/frames.npy"
+    else:
+        written_frames[key] = case["name"]
+    for name, array in arrays.items():
+        write_npy(folder / name, array)
+    (folder / "case.json").write_text(json.dumps(case_json, indent=1) + "\n")
+    index.append(case["name"])
+
+
+def _all_written_cases(out, written):
+    """The cases of this run plus those of earlier runs still in ``out`` (a --cases run adds to the
+    fixtures instead of forgetting the others), in the order define_cases gives them."""
+    names = set(written)
+    old = out / "manifest.json"
+    if old.exists():
+        names.update(n for n in json.loads(old.read_text())["cases"] if (out / n / "case.json").exists())
+    ordered = [name for c in define_cases() for name in ([v[0] for v in c["variants"]] if "variants" in c else [c["name"]])]
+    return [n for n in ordered if n in names]
 
 
 def export_package(model, folder, sam2_path, threads):

@@ -5,6 +5,7 @@ import java.util.List;
 
 import ij.ImagePlus;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -43,7 +44,8 @@ public final class HyperstackTracking {
 			long base = (long) k * layout.frameCount();
 			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (sequence + 1) + " of " + layout.sequenceCount() + ": " : "";
 			cancel.throwIfCancelled();
-			try (TrackingSession session = tracker.newSession(layout.source(sequence))) {
+			// one propagation, never corrected: the session keeps only what that run needs
+			try (TrackingSession session = tracker.newSession(layout.source(sequence), SessionOptions.forBatch())) {
 				for (ObjectPrompt p : prompts.forSequence(sequence)) {
 					p.checkWithin(layout.width(), layout.height(), layout.frameCount());
 					session.addPrompt(p);

@@ -13,6 +13,9 @@ import java.util.function.IntConsumer;
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.PromptMode;
+import io.github.sam2fiji.core.predictor.Propagation;
+import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -43,13 +46,16 @@ public final class FakeTracker implements Tracker {
 	public final List<Integer> framesRead = Collections.synchronizedList(new ArrayList<>());
 	/** Number of sessions opened. */
 	public int sessions;
+	/** The options of every session opened, in order. */
+	public final List<SessionOptions> sessionOptions = Collections.synchronizedList(new ArrayList<>());
 	public boolean closed;
 	/** Called after each delivered frame with its index (tests use it to cancel mid-run). */
 	public IntConsumer afterFrame = f -> {};
 
 	@Override
-	public TrackingSession newSession(FrameSource frames) {
+	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
 		sessions++;
+		sessionOptions.add(options);
 		return new Session(frames);
 	}
 
@@ -96,10 +102,19 @@ public final class FakeTracker implements Tracker {
 		}
 
 		@Override
-		public void addPrompt(ObjectPrompt prompt) {
+		public void addPrompt(ObjectPrompt prompt, PromptMode mode) {
 			prompt.checkWithin(frames.width(), frames.height(), frames.frameCount());
 			prompts.add(prompt);
-			byObject.computeIfAbsent(prompt.objectId(), k -> new TreeMap<>()).merge(prompt.frame(), prompt, FakeTracker::combine);
+			TreeMap<Integer, ObjectPrompt> byFrame = byObject.computeIfAbsent(prompt.objectId(), k -> new TreeMap<>());
+			if (mode == PromptMode.REPLACE) byFrame.put(prompt.frame(), prompt);
+			else byFrame.merge(prompt.frame(), prompt, FakeTracker::combine);
+		}
+
+		@Override
+		public void clearPrompts(int objectId, int frame) {
+			TreeMap<Integer, ObjectPrompt> byFrame = byObject.get(objectId);
+			if (byFrame == null) throw new IllegalArgumentException("There is no object " + objectId);
+			byFrame.remove(frame);
 		}
 
 		@Override
@@ -131,9 +146,24 @@ public final class FakeTracker implements Tracker {
 			return new FrameResult(frame, objects);
 		}
 
+		private void checkPrompted() {
+			if (byObject.isEmpty()) throw new IllegalStateException("No object to track: add a prompt first");
+			for (Map.Entry<Integer, TreeMap<Integer, ObjectPrompt>> e : byObject.entrySet())
+				if (e.getValue().isEmpty()) throw new IllegalStateException("Object " + e.getKey() + " has no prompt");
+		}
+
+		@Override
+		public void propagate(Propagation run, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+			checkPrompted();
+			int first = byObject.values().stream().mapToInt(TreeMap::firstKey).min().getAsInt();
+			List<Integer> order = new ArrayList<>();
+			for (int f : run.frames(first, frames.frameCount())) order.add(f);
+			deliver(order, sink, progress, cancel);
+		}
+
 		@Override
 		public void propagate(Direction direction, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
-			if (byObject.isEmpty()) throw new IllegalStateException("No object to track: add a prompt first");
+			checkPrompted();
 			int first = byObject.values().stream().mapToInt(TreeMap::firstKey).min().getAsInt();
 			int last = byObject.values().stream().mapToInt(TreeMap::lastKey).max().getAsInt();
 			List<Integer> order = new ArrayList<>();
@@ -143,6 +173,10 @@ public final class FakeTracker implements Tracker {
 				for (int f = first; f < frames.frameCount(); f++) order.add(f);
 				for (int f = first - 1; f >= 0; f--) order.add(f);
 			}
+			deliver(order, sink, progress, cancel);
+		}
+
+		private void deliver(List<Integer> order, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
 			int done = 0;
 			for (int f : order) {
 				cancel.throwIfCancelled();

@@ -10,8 +10,17 @@ import io.github.sam2fiji.core.image.FrameSource;
  */
 public interface Tracker extends AutoCloseable {
 
-	/** Starts a session over {@code frames}; frames are read lazily as propagation needs them. */
-	TrackingSession newSession(FrameSource frames);
+	/** An interactive session with the package's settings ({@link SessionOptions#interactive()}). */
+	default TrackingSession newSession(FrameSource frames) {
+		return newSession(frames, SessionOptions.interactive());
+	}
+
+	/**
+	 * Starts a session over {@code frames}; frames are read lazily as propagation needs them.
+	 *
+	 * @throws IllegalArgumentException if the model cannot honour an option (named in the message)
+	 */
+	TrackingSession newSession(FrameSource frames, SessionOptions options);
 
 	/** One line for users: model name and kind, execution provider (e.g. "CUDA" or "CPU, 2 threads"). */
 	String describe();

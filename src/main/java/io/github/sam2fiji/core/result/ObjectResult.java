@@ -12,6 +12,12 @@ import io.github.sam2fiji.core.image.BinaryMask;
  *          without a presence head report a score derived from their own rule, documented there.
  * @param iou the model's predicted IoU of the chosen mask
  * @param present whether the object is judged present on this frame
+ * @param lowResLogits the mask logits at the model's resolution the mask was made from, or null
+ *          where the model has no output for the object on this frame or does not give them
  */
-public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present) {
+public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits) {
+
+	public ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present) {
+		this(objectId, frame, mask, objectScore, iou, present, null);
+	}
 }

@@ -14,6 +14,8 @@ import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.PromptMode;
+import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
@@ -85,11 +87,15 @@ final class Sam1Session implements TrackingSession {
 	private final CandidateRule candidateRule;
 	private final CarryForward carryForward;
 	private final Map<Integer, TreeMap<Integer, ObjectPrompt>> prompts = new TreeMap<>();
+	/** A batch session refuses prompts once it has propagated (the same contract as SAM 2 sessions). */
+	private final boolean batch;
+	private boolean propagated;
 	private int embeddedFrame = -1;
 	private float[] embedding;
 
-	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize) {
+	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch) {
 		this.frames = frames;
+		this.batch = batch;
 		this.networks = networks;
 		this.preprocessor = preprocessor;
 		this.settings = settings;
@@ -100,22 +106,43 @@ final class Sam1Session implements TrackingSession {
 	}
 
 	@Override
-	public void addPrompt(ObjectPrompt prompt) {
+	public void addPrompt(ObjectPrompt prompt, PromptMode mode) {
+		checkPromptsAllowed();
 		prompt.checkWithin(frames.width(), frames.height(), frames.frameCount());
-		prompts.computeIfAbsent(prompt.objectId(), id -> new TreeMap<>()).merge(prompt.frame(), prompt, Sam1Session::combine);
+		if ((prompt.box() != null || prompt.mask() != null) && mode != PromptMode.REPLACE)
+			throw new IllegalArgumentException("Object " + prompt.objectId() + " on frame " + prompt.frame() + ": a " + (prompt.box() != null ? "box" : "mask")
+				+ " cannot be appended to earlier clicks; it replaces them");
+		TreeMap<Integer, ObjectPrompt> byFrame = prompts.computeIfAbsent(prompt.objectId(), id -> new TreeMap<>());
+		if (mode == PromptMode.REPLACE) byFrame.put(prompt.frame(), prompt);
+		else byFrame.merge(prompt.frame(), prompt, Sam1Session::combine);
 	}
 
-	/** Clicks add up and a new box replaces the old one; a mask replaces everything (it stands alone). */
+	/** Clicks add up; a mask replaces everything (it stands alone). */
 	private static ObjectPrompt combine(ObjectPrompt old, ObjectPrompt added) {
 		if (added.mask() != null || old.mask() != null) return added;
 		List<PointPrompt> points = new ArrayList<>(old.points());
 		points.addAll(added.points());
-		return new ObjectPrompt(added.objectId(), added.frame(), points, added.box() != null ? added.box() : old.box(), null);
+		return new ObjectPrompt(added.objectId(), added.frame(), points, old.box(), null);
+	}
+
+	@Override
+	public void clearPrompts(int objectId, int frame) {
+		checkPromptsAllowed();
+		frames.checkIndex(frame);
+		TreeMap<Integer, ObjectPrompt> byFrame = prompts.get(objectId);
+		if (byFrame == null) throw new IllegalArgumentException("There is no object " + objectId + " (objects: " + objectIds() + ")");
+		byFrame.remove(frame);
+	}
+
+	private void checkPromptsAllowed() {
+		if (batch && propagated)
+			throw new IllegalStateException("This session was opened for a batch run and has propagated: prompts cannot be added or cleared any more. "
+				+ "Track again in an interactive session to correct the result");
 	}
 
 	@Override
 	public void removeObject(int objectId) {
-		prompts.remove(objectId);
+		if (prompts.remove(objectId) == null) throw new IllegalArgumentException("There is no object " + objectId + " (objects: " + objectIds() + ")");
 	}
 
 	@Override
@@ -136,14 +163,45 @@ final class Sam1Session implements TrackingSession {
 		return step(frame, new HashMap<>(), prompts.keySet(), null);
 	}
 
-	@Override
-	public void propagate(Direction direction, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+	/** The earliest and the latest prompted frame over all objects; every object must have a prompt. */
+	private int[] promptedSpan() {
 		if (prompts.isEmpty()) throw new IllegalStateException("No object to track: add a prompt (points, box or mask) first");
 		int first = Integer.MAX_VALUE, last = -1;
-		for (TreeMap<Integer, ObjectPrompt> byFrame : prompts.values()) {
-			first = Math.min(first, byFrame.firstKey());
-			last = Math.max(last, byFrame.lastKey());
+		for (Map.Entry<Integer, TreeMap<Integer, ObjectPrompt>> e : prompts.entrySet()) {
+			if (e.getValue().isEmpty())
+				throw new IllegalStateException("Object " + e.getKey() + " has no prompt any more: add one, or remove the object");
+			first = Math.min(first, e.getValue().firstKey());
+			last = Math.max(last, e.getValue().lastKey());
 		}
+		return new int[] { first, last };
+	}
+
+	/**
+	 * One sweep over the frames of {@code run}, all objects carried from their prompted frames on:
+	 * objects are absent on the frames of the sweep before their first prompt in it.
+	 */
+	@Override
+	public void propagate(Propagation run, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		int[] order = run.frames(promptedSpan()[0], frames.frameCount());
+		propagated = true;
+		if (order.length == 0) return;
+		int[] done = { 0 };
+		try {
+			sweep(order[0], order[order.length - 1], new HashMap<>(), r -> {
+				sink.accept(r);
+				progress.progress(++done[0], order.length, "frame " + (r.frame() + 1) + " of " + frames.frameCount());
+			}, cancel);
+		}
+		finally {
+			dropEmbedding();
+		}
+	}
+
+	@Override
+	public void propagate(Direction direction, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		int[] span = promptedSpan();
+		int first = span[0], last = span[1];
+		propagated = true;
 		int n = frames.frameCount();
 		int[] done = { 0 };
 		int total = switch (direction) {

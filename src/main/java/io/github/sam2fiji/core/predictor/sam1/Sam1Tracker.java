@@ -2,6 +2,7 @@ package io.github.sam2fiji.core.predictor.sam1;
 
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
@@ -33,10 +34,20 @@ public final class Sam1Tracker implements Tracker {
 		this(model, options, Sam1Settings.of(model.manifest()));
 	}
 
+	/**
+	 * A session; its state is the prompts only (every run recomputes), so the memory options do not
+	 * apply. Overlaps are always resolved and every prompt re-anchors its object: options asking
+	 * otherwise are refused.
+	 */
 	@Override
-	public TrackingSession newSession(FrameSource frames) {
+	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
-		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize());
+		if (Boolean.FALSE.equals(options.nonOverlapMasks()))
+			throw new IllegalArgumentException("SAM 1 interface models always give each pixel to at most one object: overlapping masks are not available");
+		if (Boolean.FALSE.equals(options.correctionsAsConditioning()))
+			throw new IllegalArgumentException("SAM 1 interface models always keep a prompt on any frame as the object's anchor there: "
+				+ "the official SAM 2 correction policy does not apply");
+		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize(), options.batch());
 	}
 
 	@Override

@@ -3,24 +3,12 @@ package io.github.sam2fiji.core.predictor.sam2;
 import java.nio.FloatBuffer;
 
 /**
- * What is kept of one object on one frame (the official predictor's "compact output"): its memory
- * (bfloat16 bits, null until encoded or once dropped), its hole-filled low-resolution mask logits
- * (null once dropped), its object pointer, object score and predicted IoU.
+ * What the frame step computed for one object on one frame (the official predictor's "compact
+ * output"): its memory (bfloat16 bits, null when not encoded), its hole-filled low-resolution mask
+ * logits, its object pointer, object score and predicted IoU. A session stores it as a
+ * {@link StoredOutput}.
  */
 record FrameOutput(short[] memoryBf16, float[] lowResLogits, float[] pointer, float objectScore, float iou) {
-
-	FrameOutput withMemory(short[] memory) {
-		return new FrameOutput(memory, lowResLogits, pointer, objectScore, iou);
-	}
-
-	/** The same output without memory and logits: enough to serve as an object pointer. */
-	FrameOutput pointerOnly() {
-		return new FrameOutput(null, null, pointer, objectScore, iou);
-	}
-
-	boolean hasMemory() {
-		return memoryBf16 != null;
-	}
 
 	/** Rounds float32 values to bfloat16 (nearest, ties to even) and keeps their upper 16 bits. */
 	static short[] toBf16(float[] values) {

@@ -47,14 +47,9 @@ record MemorySelection(int numMaskmem, int stride, int maxCondFrames, int maxObj
 
 		List<SpatialMemory> memories = new ArrayList<>();
 		for (int t : selected) memories.add(new SpatialMemory(t, 0));
-		for (int tPos = 1; tPos < numMaskmem; tPos++) {
-			int tRel = numMaskmem - tPos;
-			int previous;
-			if (tRel == 1) previous = reverse ? frame + 1 : frame - 1;
-			else if (!reverse) previous = Math.floorDiv(frame - 2, stride) * stride - (tRel - 2) * stride;
-			else previous = -Math.floorDiv(-(frame + 2), stride) * stride + (tRel - 2) * stride;
-			if (stored.test(previous)) memories.add(new SpatialMemory(previous, tPos));
-		}
+		int[] recent = memoryCandidates(frame, reverse);
+		for (int tPos = 1; tPos < numMaskmem; tPos++)
+			if (stored.test(recent[tPos])) memories.add(new SpatialMemory(recent[tPos], tPos));
 
 		List<Pointer> pointers = new ArrayList<>();
 		int sign = reverse ? -1 : 1;
@@ -62,13 +57,57 @@ record MemorySelection(int numMaskmem, int stride, int maxCondFrames, int maxObj
 			if (onlyPastPointers && (reverse ? t < frame : t > frame)) continue;
 			pointers.add(new Pointer(t, signedPointerPositions ? (frame - t) * sign : Math.abs(frame - t)));
 		}
+		int[] past = pointerCandidates(frame, reverse, frameCount);
+		for (int k = 0; k < past.length; k++)
+			if (stored.test(past[k])) pointers.add(new Pointer(past[k], k + 1));
+		return new Selection(List.copyOf(memories), List.copyOf(pointers));
+	}
+
+	/**
+	 * The frames whose non-conditioning memories frame {@code frame} may attend to, by temporal slot:
+	 * index {@code tPos} (1 .. numMaskmem - 1) holds the frame for that slot; index 0 is unused
+	 * (conditioning frames). Frames may lie outside the sequence (then nothing is stored there).
+	 */
+	private int[] memoryCandidates(int frame, boolean reverse) {
+		int[] frames = new int[numMaskmem];
+		for (int tPos = 1; tPos < numMaskmem; tPos++) {
+			int tRel = numMaskmem - tPos;
+			if (tRel == 1) frames[tPos] = reverse ? frame + 1 : frame - 1;
+			else if (!reverse) frames[tPos] = Math.floorDiv(frame - 2, stride) * stride - (tRel - 2) * stride;
+			else frames[tPos] = -Math.floorDiv(-(frame + 2), stride) * stride + (tRel - 2) * stride;
+		}
+		return frames;
+	}
+
+	/** The frames whose object pointers frame {@code frame} may use besides conditioning frames: distance 1, 2, ... */
+	private int[] pointerCandidates(int frame, boolean reverse, int frameCount) {
 		int maxPointers = Math.min(frameCount, maxObjectPointers);
+		List<Integer> frames = new ArrayList<>();
 		for (int tDiff = 1; tDiff < maxPointers; tDiff++) {
 			int t = reverse ? frame + tDiff : frame - tDiff;
 			if (t < 0 || t >= frameCount) break;
-			if (stored.test(t)) pointers.add(new Pointer(t, tDiff));
+			frames.add(t);
 		}
-		return new Selection(List.copyOf(memories), List.copyOf(pointers));
+		return frames.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/**
+	 * The smallest intervals of frames holding every frame whose non-conditioning memory ({@code [0]})
+	 * and object pointer ({@code [1]}) {@link #select} may pick for frame {@code frame}, from the same
+	 * candidate rules: a stored memory or pointer outside them cannot be used by that frame. An
+	 * interval is null when there is none.
+	 */
+	int[][] reach(int frame, boolean reverse, int frameCount) {
+		int[] memories = null, pointers = null;
+		int[] recent = memoryCandidates(frame, reverse);
+		for (int tPos = 1; tPos < numMaskmem; tPos++) memories = widen(memories, recent[tPos], frameCount);
+		for (int t : pointerCandidates(frame, reverse, frameCount)) pointers = widen(pointers, t, frameCount);
+		return new int[][] { memories, pointers };
+	}
+
+	private static int[] widen(int[] interval, int t, int frameCount) {
+		if (t < 0 || t >= frameCount) return interval;
+		return interval == null ? new int[] { t, t } : new int[] { Math.min(interval[0], t), Math.max(interval[1], t) };
 	}
 
 	/** t_diff_max of the pointers' temporal encoding: min(frameCount, maxObjectPointers) - 1. */
@@ -89,16 +128,5 @@ record MemorySelection(int numMaskmem, int stride, int maxCondFrames, int maxObj
 			.limit(Math.max(0, maxCondFrames - selected.size()))
 			.forEach(selected::add);
 		return selected;
-	}
-
-	/**
-	 * The frames whose stored outputs can still be selected for any frame reached from
-	 * {@code frame} onwards in the tracking direction: conditioning frames, and the recent frames
-	 * within reach of the memory FIFO and the pointer window. Everything else can be dropped.
-	 */
-	boolean stillNeeded(int storedFrame, int frame, boolean reverse) {
-		int reach = Math.max((numMaskmem - 1) * stride + 1, maxObjectPointers);
-		int distance = reverse ? storedFrame - frame : frame - storedFrame;
-		return distance >= -1 && distance <= reach;
 	}
 }

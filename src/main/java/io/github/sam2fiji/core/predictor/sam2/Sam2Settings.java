@@ -1,6 +1,9 @@
 package io.github.sam2fiji.core.predictor.sam2;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -45,15 +48,58 @@ record Sam2Settings(
 			r.integer("fill_hole_area"), r.bool("non_overlap_masks"), r.bool("add_all_frames_to_correct_as_cond"),
 			triple(p, "mean", new float[] { 0.485f, 0.456f, 0.406f }, where),
 			triple(p, "std", new float[] { 0.229f, 0.224f, 0.225f }, where));
-		if (!r.bool("directly_add_no_mem_embed"))
-			throw new ModelFormatException(where + ": directly_add_no_mem_embed = false is not supported by this runtime (all official SAM 2 / 2.1 configs use true)");
-		if (!r.bool("use_mask_input_as_output_without_sam"))
-			throw new ModelFormatException(where + ": use_mask_input_as_output_without_sam = false is not supported by this runtime (all official SAM 2 / 2.1 configs use true)");
-		if (!r.bool("use_obj_ptrs_in_encoder") || !r.bool("pred_obj_scores"))
-			throw new ModelFormatException(where + ": packages without object pointers or object scores are not supported (all official SAM 2 / 2.1 configs have them)");
+		for (String key : a.keySet())
+			if (!READ.contains(key) && !IN_GRAPHS.contains(key) && !REQUIRED.containsKey(key))
+				throw new ModelFormatException(where + ": architecture." + key + " is a setting this runtime does not know, so it cannot honour it "
+					+ "(a package from a newer exporter? update the plugin)");
+		for (Map.Entry<String, Object> required : REQUIRED.entrySet()) {
+			JsonElement value = r.get(required.getKey());
+			boolean same = required.getValue() instanceof Boolean b ? value.getAsBoolean() == b : value.getAsDouble() == ((Number) required.getValue()).doubleValue();
+			if (!same)
+				throw new ModelFormatException(where + ": architecture." + required.getKey() + " = " + value + " is not supported by this runtime, only "
+					+ required.getValue() + " (" + WHY_REQUIRED.get(required.getKey()) + ")");
+		}
 		if (s.featureSize * 16 != s.imageSize || s.lowResMaskSize != 4 * s.featureSize)
 			throw new ModelFormatException(where + ": inconsistent sizes (image " + imageSize + ", features " + featureSize + ", low-res masks " + s.lowResMaskSize + ")");
 		return s;
+	}
+
+	/** Architecture keys the runtime reads and follows (the fields of this record). */
+	private static final Set<String> READ = Set.of("image_size", "feature_size", "low_res_mask_size", "hidden_dim", "mem_dim", "num_maskmem",
+		"max_obj_ptrs_in_encoder", "max_cond_frames_in_attn", "memory_temporal_stride_for_eval", "binarize_mask_from_pts_for_mem_enc",
+		"mask_as_output_scale", "mask_as_output_bias", "multimask_output_in_sam", "multimask_min_pt_num", "multimask_max_pt_num",
+		"multimask_output_for_tracking", "use_multimask_token_for_obj_ptr", "dynamic_multimask_via_stability", "dynamic_multimask_stability_delta",
+		"dynamic_multimask_stability_thresh", "only_obj_ptrs_in_the_past_for_eval", "use_signed_tpos_enc_to_obj_ptrs", "fill_hole_area",
+		"non_overlap_masks", "add_all_frames_to_correct_as_cond");
+
+	/**
+	 * Architecture keys the exporter bakes into the graphs (whatever their value, the graphs follow
+	 * them), recorded for information; the sizes among them are checked against the graphs when they open.
+	 */
+	private static final Set<String> IN_GRAPHS = Set.of("backbone_stride", "high_res_feature_channels", "high_res_feature_sizes",
+		"pointer_tokens_per_frame", "num_mask_tokens", "sigmoid_scale_for_mem_enc", "sigmoid_bias_for_mem_enc", "iou_prediction_use_sigmoid",
+		"add_tpos_enc_to_obj_ptrs", "proj_tpos_enc_in_obj_ptrs", "no_obj_embed_spatial");
+
+	/** Architecture keys with the only value this runtime implements (every official SAM 2 / 2.1 config has it). */
+	private static final Map<String, Object> REQUIRED = new LinkedHashMap<>();
+	private static final Map<String, String> WHY_REQUIRED = new LinkedHashMap<>();
+
+	static {
+		required("directly_add_no_mem_embed", true, "all official SAM 2 / 2.1 configs use true");
+		required("use_mask_input_as_output_without_sam", true, "all official SAM 2 / 2.1 configs use true");
+		required("use_obj_ptrs_in_encoder", true, "all official configs have object pointers");
+		required("pred_obj_scores", true, "all official configs have object scores");
+		required("fixed_no_obj_ptr", true, "an absent object's pointer is the learned no_obj_ptr in all official configs");
+		required("soft_no_obj_ptr", false, "all official configs use the hard presence gate");
+		required("non_overlap_masks_for_mem_enc", false, "the official default: overlaps are resolved in the outputs only");
+		required("no_obj_score", MaskLogits.NO_OBJECT_SCORE, "the official constant");
+		required("clear_non_cond_mem_around_input", false, "the official predictor this runtime follows (2b90b9f) fails with true: it calls "
+			+ "_clear_obj_non_cond_mem_around_input, which does not exist, so there is no reference behaviour to reproduce");
+	}
+
+	private static void required(String key, Object value, String why) {
+		REQUIRED.put(key, value);
+		WHY_REQUIRED.put(key, why);
 	}
 
 	MemorySelection memorySelection() {

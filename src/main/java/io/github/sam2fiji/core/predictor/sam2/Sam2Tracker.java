@@ -3,6 +3,7 @@ package io.github.sam2fiji.core.predictor.sam2;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
@@ -15,6 +16,7 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
 public final class Sam2Tracker implements Tracker {
 
 	private final Sam2Model model;
+	private final Sam2FrameStep step;
 	private final OnnxRuntime runtime;
 	private final PercentileNormalization normalization;
 
@@ -26,27 +28,20 @@ public final class Sam2Tracker implements Tracker {
 	public Sam2Tracker(ModelPackage model, RuntimeOptions options, PercentileNormalization normalization) {
 		this.runtime = new OnnxRuntime(options);
 		this.model = new Sam2Model(model, runtime);
+		this.step = new Sam2FrameStep(this.model);
 		this.normalization = normalization;
 	}
 
 	/**
-	 * A session with the package's overlap setting (official default: overlaps allowed) and
-	 * corrections that persist: unlike the official default, a prompt on an already tracked frame
-	 * becomes a conditioning frame, so re-propagation keeps the correction (users expect that; the
-	 * official default recomputes the frame without it).
+	 * A session with the package's settings unless {@code options} override them: overlaps
+	 * ({@code non_overlap_masks}) and the correction policy ({@code add_all_frames_to_correct_as_cond}:
+	 * true, what scripts/export_sam2.py writes by default, makes a prompt on an already tracked frame a
+	 * conditioning frame, so re-propagation keeps the correction; false is the official default, where
+	 * the next propagation recomputes that frame without it).
 	 */
 	@Override
-	public TrackingSession newSession(FrameSource frames) {
-		return newSession(frames, model.settings.nonOverlapMasks(), true);
-	}
-
-	/**
-	 * @param nonOverlapMasks each pixel goes to at most one object (the one with the highest logit)
-	 * @param correctionsAsConditioning prompts on already tracked frames become conditioning frames,
-	 *          so corrections persist through re-propagation (official option add_all_frames_to_correct_as_cond)
-	 */
-	public TrackingSession newSession(FrameSource frames, boolean nonOverlapMasks, boolean correctionsAsConditioning) {
-		return new Sam2Session(model, frames, normalization, nonOverlapMasks, correctionsAsConditioning);
+	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
+		return new Sam2Session(model, step, frames, normalization, options);
 	}
 
 	/** The model's input side S (frames are resized to S x S). */

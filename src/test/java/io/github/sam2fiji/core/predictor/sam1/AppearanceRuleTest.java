@@ -67,7 +67,7 @@ class AppearanceRuleTest {
 	private static List<FrameResult> track(Sam1Settings s, int[] x0) {
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, x0.length, 1), new CopyingModel(x0),
-				new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE)) {
+				new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, false)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, Y0 + 6, true))));
 			session.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
 		}

@@ -75,7 +75,7 @@ class HoldRuleTest {
 		SyntheticFrames synthetic = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
 		FrameSource frames = volume ? synthetic.asVolume() : synthetic;
 		List<FrameResult> results = new ArrayList<>();
-		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE)) {
+		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE, false)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, 26, true))));
 			session.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
 		}

@@ -16,6 +16,7 @@ import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
@@ -97,7 +98,12 @@ public final class Sam2Benchmark {
 
 	public static void main(String[] args) throws IOException {
 		if (args[0].equals("--long")) {
-			longRun(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+			// --long MODEL FRAMES THREADS [OBJECTS [batch|keep [BUDGET_MB]]]
+			int objects = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+			boolean keep = args.length > 5 && args[5].equals("keep");
+			long budget = args.length > 6 ? Long.parseLong(args[6]) << 20 : SessionOptions.defaultMemoryBudget();
+			SessionOptions options = (keep ? SessionOptions.interactive() : SessionOptions.forBatch()).withMemoryBudget(budget);
+			longRun(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), objects, options);
 			return;
 		}
 		List<String> positional = new ArrayList<>(List.of(args));
@@ -117,7 +123,7 @@ public final class Sam2Benchmark {
 		long[] last = { 0 };
 		List<Integer> areas = new ArrayList<>();
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
-			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
+			Sam2Session session = (Sam2Session) tracker.newSession(frames, BENCH_SESSION)) {
 			GraphPeaks graphPeaks = new GraphPeaks();
 			tracker.setGraphCallListener(graphPeaks);
 			long start = System.nanoTime();
@@ -230,13 +236,23 @@ public final class Sam2Benchmark {
 		}
 	}
 
-	private static void longRun(Path model, int frameCount, int threads) throws IOException {
+	/** The session of the per-frame benchmark: one batch run, overlaps allowed (the official default). */
+	private static final SessionOptions BENCH_SESSION = SessionOptions.forBatch().withNonOverlapMasks(false).withCorrectionsAsConditioning(false);
+
+	/**
+	 * Tracks {@code objects} discs through {@code frameCount} frames and prints a JSON line every 100
+	 * frames: resident memory (now, peak of the window), heap, what the session holds in RAM and on
+	 * disk, time per frame. A batch session drops what it no longer needs; an interactive one keeps
+	 * every output and spills beyond its budget.
+	 */
+	private static void longRun(Path model, int frameCount, int threads, int objects, SessionOptions options) throws IOException {
 		Discs frames = new Discs(frameCount);
 		long[] last = { System.nanoTime() };
 		double[] trackedSeconds = { 0 }, atLastSample = { 0 }, peak = { 0 };
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
-			Sam2Session session = (Sam2Session) tracker.newSession(frames, false, false)) {
-			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(frames.cx(0, 0), frames.cy(0, 0), true))));
+			Sam2Session session = (Sam2Session) tracker.newSession(frames, options.withNonOverlapMasks(false))) {
+			for (int k = 0; k < objects; k++)
+				session.addPrompt(ObjectPrompt.points(k + 1, 0, List.of(new PointPrompt(frames.cx(k, 0), frames.cy(k, 0), true))));
 			session.propagate(Direction.FORWARD, r -> {
 				long now = System.nanoTime();
 				if (r.frame() > 0) trackedSeconds[0] += (now - last[0]) / 1e9;
@@ -250,12 +266,16 @@ public final class Sam2Benchmark {
 					double windowPeak = procStatusMb("VmHWM:");
 					resetPeakRss();
 					peak[0] = Math.max(peak[0], windowPeak);
+					long[] stored = session.storedBytes(), spill = session.spillStatistics();
 					System.out.printf(Locale.ROOT,
-						"{\"mode\": \"long\", \"describe\": \"%s\", \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, \"peak_rss_mb\": %.1f, "
-							+ "\"window_peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, \"retained_outputs\": %d, \"seconds_per_tracked_frame\": %.3f, "
-							+ "\"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
-						tracker.describe(), threads, done, frameCount, procStatusMb("VmRSS:"), peak[0], windowPeak, heapAfterLastGcMb(), rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
-						session.retainedOutputCount(), trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
+						"{\"mode\": \"long\", \"describe\": \"%s\", \"session\": \"%s\", \"objects\": %d, \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, "
+							+ "\"peak_rss_mb\": %.1f, \"window_peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, "
+							+ "\"store_ram_mb\": %.1f, \"store_disk_mb\": %.1f, \"spill_file_mb\": %.1f, \"arrays_spilled\": %d, \"arrays_read_back\": %d, "
+							+ "\"seconds_per_tracked_frame\": %.3f, \"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
+						tracker.describe(), options.batch() ? "batch" : "keep, budget " + (options.memoryBudgetBytes() >> 20) + " MB", objects, threads, done, frameCount,
+						procStatusMb("VmRSS:"), peak[0], windowPeak, heapAfterLastGcMb(), rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
+						stored[0] / 1048576.0, stored[1] / 1048576.0, spill[0] / 1048576.0, spill[1], spill[2],
+						trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
 						r.objects().get(0).mask().area());
 					atLastSample[0] = trackedSeconds[0];
 					System.out.flush();
