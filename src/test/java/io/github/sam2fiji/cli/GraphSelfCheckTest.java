@@ -53,4 +53,24 @@ class GraphSelfCheckTest {
 		GraphSelfCheck.CaseResult broken = report.cases().stream().filter(c -> c.name().equals("memory_encoder")).findFirst().orElseThrow();
 		assertEquals(1e-3, broken.outputs().get("maskmem_features"), 1e-5);
 	}
+
+	/**
+	 * The tolerance is absolute plus relative to the output's largest value: outputs in the hundreds
+	 * (SAM 2's object scores reach ~660) that agree to float precision pass where an absolute 1e-5
+	 * would refuse them, and a real disagreement still fails; an output of small values keeps the
+	 * absolute bar.
+	 */
+	@Test
+	void largeValuesAreHeldToARelativeTolerance() {
+		NpyArray scores = NpyArray.ofFloats(new float[] { 660.25f, -412.5f }, 2);
+		NpyArray close = NpyArray.ofFloats(new float[] { 660.25f + 4.3e-4f, -412.5f }, 2);
+		NpyArray far = NpyArray.ofFloats(new float[] { 660.25f + 0.05f, -412.5f }, 2);
+		assertTrue(GraphSelfCheck.agreement(scores, close, 1e-5, 0, "x").toleranceUsed() > 1, "absolute 1e-5 alone refuses 6.5e-7 relative");
+		assertTrue(GraphSelfCheck.agreement(scores, close, 1e-5, 1e-5, "x").toleranceUsed() <= 1);
+		assertTrue(GraphSelfCheck.agreement(scores, far, 1e-5, 1e-5, "x").toleranceUsed() > 1, "7.6e-5 relative is a disagreement");
+		assertEquals(0.05, GraphSelfCheck.agreement(scores, far, 1e-5, 1e-5, "x").maxAbsDiff(), 1e-4);
+		NpyArray small = NpyArray.ofFloats(new float[] { 0.5f, -0.25f }, 2);
+		NpyArray smallOff = NpyArray.ofFloats(new float[] { 0.5f + 1e-3f, -0.25f }, 2);
+		assertTrue(GraphSelfCheck.agreement(small, smallOff, 1e-4, 1e-5, "x").toleranceUsed() > 1, "small values keep the absolute bar");
+	}
 }
