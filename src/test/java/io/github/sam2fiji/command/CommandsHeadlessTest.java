@@ -182,4 +182,24 @@ class CommandsHeadlessTest {
 		module = run(Sam2TrackCommand.class, inputs(movie));
 		assertTrue(module.getCancelReason().startsWith("SAM 2 Track: No prompts"), module.getCancelReason());
 	}
+
+	@Test
+	void trackReplaysAPromptScriptInsteadOfTheRois() throws Exception {
+		ImagePlus movie = TestImages.hyperstack("cells.tif", 40, 30, 1, 1, 4);
+		movie.setRoi(new OvalRoi(8, 8, 9, 9)); // ignored: the script gives the prompts
+		Path script = model.resolve("session.json");
+		Files.writeString(script, "{\"steps\": [{\"op\": \"add\", \"object\": 5, \"frame\": 1, \"points\": [[20, 15, 1]]},"
+			+ " {\"op\": \"propagate\", \"direction\": \"both\"}]}");
+		CommandModule module = run(Sam2TrackCommand.class, inputs(movie, "axis", "t", "prompt_script", script.toFile()));
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus labels = (ImagePlus) module.getOutput("labels");
+		for (int t = 1; t <= 4; t++) assertEquals(5, (int) labels.getStack().getProcessor(t).getf(20, 15), "frame " + t);
+		assertEquals(List.of(5), trackers.next.prompts.stream().map(p -> p.objectId()).toList());
+
+		trackers.next = new FakeTracker();
+		Files.writeString(script, "{\"steps\": [{\"op\": \"add\", \"object\": 5, \"frame\": 9, \"points\": [[20, 15, 1]]}]}");
+		module = run(Sam2TrackCommand.class, inputs(movie, "axis", "t", "prompt_script", script.toFile()));
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().contains("prompt script step 1: Object 5: prompt on frame 9, but the sequence has frames 0 to 3"), module.getCancelReason());
+	}
 }

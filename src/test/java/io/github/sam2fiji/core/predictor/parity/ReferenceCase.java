@@ -30,6 +30,7 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.core.runtime.NpyArray;
+import io.github.sam2fiji.core.script.PromptScript;
 
 /**
  * One case of test-data/sam2-reference (made by scripts/make_reference.py with the official
@@ -178,6 +179,40 @@ public final class ReferenceCase {
 			shown.add(new Shown(step, op, results));
 		}
 		return shown;
+	}
+
+	/** The case's calls as a prompt script (what the command line and macros replay). */
+	public PromptScript script() throws IOException {
+		List<PromptScript.Step> steps = new ArrayList<>();
+		for (JsonElement e : json.getAsJsonArray("steps")) {
+			JsonObject s = e.getAsJsonObject();
+			switch (s.get("op").getAsString()) {
+				case "add_points" -> steps.add(new PromptScript.Add(pointsPrompt(s), s.get("clear_old_points").getAsBoolean() ? PromptMode.REPLACE : PromptMode.APPEND));
+				case "add_mask" -> steps.add(new PromptScript.Add(ObjectPrompt.mask(s.get("obj_id").getAsInt(), s.get("frame").getAsInt(),
+					BinaryMask.of(clip.width(), clip.height(), NpyArray.read(folder.resolve(s.get("mask").getAsString())).bytes())), PromptMode.REPLACE));
+				case "clear_prompts" -> steps.add(new PromptScript.Clear(s.get("obj_id").getAsInt(), s.get("frame").getAsInt()));
+				case "remove_object" -> steps.add(new PromptScript.Remove(s.get("obj_id").getAsInt()));
+				case "reset" -> steps.add(new PromptScript.Reset());
+				case "propagate" -> steps.add(new PromptScript.Propagate(
+					new Propagation(optionalInt(s, "start_frame"), optionalInt(s, "max_frame_num_to_track"), s.get("reverse").getAsBoolean()), null));
+				default -> throw new IllegalStateException("unknown op in " + s);
+			}
+		}
+		return new PromptScript(steps);
+	}
+
+	/**
+	 * Per frame, the official mask of {@code objectId} the last call showing that frame showed (what
+	 * the user saw at the end of the session), or null for a frame no call showed.
+	 */
+	public byte[][] finalMasks(int objectId) {
+		byte[][] masks = new byte[clip.frames()][];
+		int pixels = clip.width() * clip.height();
+		for (JsonElement e : json.getAsJsonArray("outputs")) {
+			JsonObject o = e.getAsJsonObject();
+			if (o.get("obj_id").getAsInt() == objectId) masks[o.get("frame").getAsInt()] = unpackMask(o.get("row").getAsInt(), pixels);
+		}
+		return masks;
 	}
 
 	/** How far the Java results are from the official ones. */
