@@ -35,7 +35,7 @@ final class OutputStore implements AutoCloseable {
 	private final LinkedHashMap<Entry, Entry> inRam = new LinkedHashMap<>(64, 0.75f, true);
 	private long ramBytes;
 	private SpillFile memoryFile, logitsFile;
-	private long spilled, readBack;
+	private long spilled, readBack, ioNanos;
 
 	/**
 	 * @param memoryLength values of one memory (M x h x h)
@@ -95,9 +95,9 @@ final class OutputStore implements AutoCloseable {
 		return (memoryFile == null ? 0 : memoryFile.fileBytes()) + (logitsFile == null ? 0 : logitsFile.fileBytes());
 	}
 
-	/** Arrays written to disk and arrays read back from it so far. */
+	/** Arrays written to disk and arrays read back from it so far, and the nanoseconds spent doing so. */
 	long[] spillCounts() {
-		return new long[] { spilled, readBack };
+		return new long[] { spilled, readBack, ioNanos };
 	}
 
 	private Entry keep(Entry e) {
@@ -113,6 +113,7 @@ final class OutputStore implements AutoCloseable {
 			inRam.get(e); // most recently used now
 			return e.ram;
 		}
+		long start = System.nanoTime();
 		ByteBuffer bytes = ByteBuffer.allocate(bytes(e)).order(ByteOrder.LITTLE_ENDIAN);
 		file(e).read(e.slot, bytes);
 		bytes.flip();
@@ -128,6 +129,7 @@ final class OutputStore implements AutoCloseable {
 			array = values;
 		}
 		readBack++;
+		ioNanos += System.nanoTime() - start;
 		e.ram = array;
 		keep(e);
 		return array;
@@ -138,11 +140,13 @@ final class OutputStore implements AutoCloseable {
 		for (Iterator<Entry> it = inRam.keySet().iterator(); ramBytes > budgetBytes && it.hasNext();) {
 			Entry e = it.next();
 			if (e.slot < 0) {
+				long start = System.nanoTime();
 				ByteBuffer bytes = ByteBuffer.allocate(bytes(e)).order(ByteOrder.LITTLE_ENDIAN);
 				if (e.memory) bytes.asShortBuffer().put((short[]) e.ram);
 				else bytes.asFloatBuffer().put((float[]) e.ram);
 				e.slot = file(e).write(bytes);
 				spilled++;
+				ioNanos += System.nanoTime() - start;
 			}
 			it.remove();
 			ramBytes -= bytes(e);

@@ -451,10 +451,13 @@ final class Sam2Session implements TrackingSession {
 		return new long[] { store.ramBytes(), store.diskBytesInUse() };
 	}
 
-	/** The spill file's size (the most ever spilled at once) and the arrays written to and read back from it. */
+	/**
+	 * The spill file's size (the most ever spilled at once), the arrays written to and read back from
+	 * it, and the nanoseconds spent writing and reading them.
+	 */
 	long[] spillStatistics() {
 		long[] counts = store.spillCounts();
-		return new long[] { store.diskBytes(), counts[0], counts[1] };
+		return new long[] { store.diskBytes(), counts[0], counts[1], counts[2] };
 	}
 
 	private void checkOpen() {

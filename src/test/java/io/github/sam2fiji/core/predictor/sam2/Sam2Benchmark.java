@@ -271,10 +271,11 @@ public final class Sam2Benchmark {
 						"{\"mode\": \"long\", \"describe\": \"%s\", \"session\": \"%s\", \"objects\": %d, \"threads\": %d, \"frames_done\": %d, \"frames\": %d, \"rss_mb\": %.1f, "
 							+ "\"peak_rss_mb\": %.1f, \"window_peak_rss_mb\": %.1f, \"heap_used_mb\": %.1f, \"heap_committed_mb\": %.1f, \"retained_frames\": %d, "
 							+ "\"store_ram_mb\": %.1f, \"store_disk_mb\": %.1f, \"spill_file_mb\": %.1f, \"arrays_spilled\": %d, \"arrays_read_back\": %d, "
+							+ "\"spill_io_seconds\": %.2f, \"spill_share_of_tracking\": %.4f, "
 							+ "\"seconds_per_tracked_frame\": %.3f, \"seconds_per_frame_since_last_line\": %.3f, \"object1_area\": %d}%n",
 						tracker.describe(), options.batch() ? "batch" : "keep, budget " + (options.memoryBudgetBytes() >> 20) + " MB", objects, threads, done, frameCount,
 						procStatusMb("VmRSS:"), peak[0], windowPeak, heapAfterLastGcMb(), rt.totalMemory() / 1048576.0, session.retainedFrameCount(),
-						stored[0] / 1048576.0, stored[1] / 1048576.0, spill[0] / 1048576.0, spill[1], spill[2],
+						stored[0] / 1048576.0, stored[1] / 1048576.0, spill[0] / 1048576.0, spill[1], spill[2], spill[3] / 1e9, spill[3] / 1e9 / Math.max(1e-9, trackedSeconds[0]),
 						trackedSeconds[0] / Math.max(1, r.frame()), (trackedSeconds[0] - atLastSample[0]) / (done % 100 == 0 ? 100 : done % 100),
 						r.objects().get(0).mask().area());
 					atLastSample[0] = trackedSeconds[0];
