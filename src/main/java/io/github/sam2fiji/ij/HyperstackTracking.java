@@ -5,19 +5,17 @@ import java.util.List;
 
 import ij.ImagePlus;
 import io.github.sam2fiji.core.predictor.Direction;
-import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
-import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
-import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.script.PromptScript;
+import io.github.sam2fiji.core.track.SequenceTracking;
 
 /**
- * Tracks prompted objects through a hyperstack with any {@link Tracker}: one tracking session per
- * sequence that has prompts (per z slice for 3-D + t along t), results written into a new label
- * image as they arrive. The input is only read. On cancel a {@link
+ * Tracks prompted objects through a hyperstack with any {@link Tracker}: the ImageJ adapter of
+ * {@link SequenceTracking} (one tracking session per sequence that has prompts, per z slice for
+ * 3-D + t along t), results written into a new label image as they arrive. The input is only read. On cancel a {@link
  * io.github.sam2fiji.core.progress.CancelledException} leaves this method and the partly written
  * label image is dropped, never returned.
  */
@@ -35,51 +33,31 @@ public final class HyperstackTracking {
 	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts) {
 	}
 
-	/** Propagates every object along the layout's axis, each sequence in turn. */
+	/** Propagates every object along the layout's axis, each sequence in turn ({@link SequenceTracking#track}). */
 	public static Result track(Tracker tracker, SequenceLayout layout, PromptSet prompts, Direction direction, ProgressListener progress, CancellationToken cancel) {
-		List<Integer> sequences = sequencesWithPrompts(layout, prompts);
+		List<SequenceTracking.Sequence> sequences = new ArrayList<>();
+		for (int s : sequencesWithPrompts(layout, prompts)) sequences.add(new SequenceTracking.Sequence(s, layout.source(s), prompts.forSequence(s)));
 		LabelImageWriter writer = LabelImageWriter.like(layout.image());
-		long total = (long) sequences.size() * layout.frameCount();
-		for (int k = 0; k < sequences.size(); k++) {
-			int sequence = sequences.get(k);
-			long base = (long) k * layout.frameCount();
-			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (sequence + 1) + " of " + layout.sequenceCount() + ": " : "";
-			cancel.throwIfCancelled();
-			// one propagation, never corrected: the session keeps only what that run needs
-			try (TrackingSession session = tracker.newSession(layout.source(sequence), SessionOptions.forBatch())) {
-				for (ObjectPrompt p : prompts.forSequence(sequence)) {
-					p.checkWithin(layout.width(), layout.height(), layout.frameCount());
-					session.addPrompt(p);
-				}
-				session.propagate(direction, result -> {
-					int[] zt = zt(layout, sequence, result.frame());
-					writer.write(zt[0], zt[1], result);
-				}, (done, frames, message) -> progress.progress(base + Math.round((double) done / Math.max(1, frames) * layout.frameCount()), total, where + message), cancel);
-			}
-		}
-		cancel.throwIfCancelled();
-		progress.progress(total, total, "done");
+		SequenceTracking.track(tracker, sequences, direction, (sequence, result) -> {
+			int[] zt = zt(layout, sequence, result.frame());
+			writer.write(zt[0], zt[1], result);
+		}, (done, total, message) -> progress.progress(done, total, layout.sequenceCount() > 1 ? message.replace("sequence ", layout.otherAxisLabel() + " ") : message), cancel);
 		return new Result(writer.image(), writer.measurements(), prompts);
 	}
 
 	/**
-	 * Replays a prompt script on a single-sequence layout: every frame result a call shows is written
-	 * as it comes, so each plane ends with the last result of its frame (what the user saw at the end
-	 * of the session); planes no call showed stay empty. An interactive session: later calls may
-	 * correct anything earlier ones did.
+	 * Replays a prompt script on a single-sequence layout ({@link SequenceTracking#replay}): each plane
+	 * ends with the last result of its frame (what the user saw at the end of the session); planes no
+	 * call showed stay empty.
 	 */
 	public static Result replay(Tracker tracker, SequenceLayout layout, PromptScript script, ProgressListener progress, CancellationToken cancel) {
 		if (layout.sequenceCount() != 1)
 			throw new IllegalArgumentException("A prompt script describes one sequence; this image has " + layout.sequenceCount() + " along " + layout.otherAxisLabel());
-		script.check(layout.width(), layout.height(), layout.frameCount());
 		LabelImageWriter writer = LabelImageWriter.like(layout.image());
-		try (TrackingSession session = tracker.newSession(layout.source(0))) {
-			script.replay(session, result -> {
-				int[] zt = zt(layout, 0, result.frame());
-				writer.write(zt[0], zt[1], result);
-			}, progress, cancel);
-		}
-		cancel.throwIfCancelled();
+		SequenceTracking.replay(tracker, layout.source(0), script, (sequence, result) -> {
+			int[] zt = zt(layout, 0, result.frame());
+			writer.write(zt[0], zt[1], result);
+		}, progress, cancel);
 		List<PlacedPrompt> prompts = new ArrayList<>();
 		for (PromptScript.Step s : script.steps())
 			if (s instanceof PromptScript.Add a) prompts.add(new PlacedPrompt(0, a.prompt()));
@@ -96,15 +74,7 @@ public final class HyperstackTracking {
 			throw new IllegalArgumentException("No prompt on the current " + layout.axis().label() + " position (" + (frame + 1) + "): draw ROIs on it, or set the ROIs' positions to it");
 		ImagePlus image = layout.image();
 		LabelImageWriter writer = new LabelImageWriter(LabelImageWriter.labelTitle(image.getTitle()), image.getWidth(), image.getHeight(), 1, 1, image.getCalibration());
-		try (TrackingSession session = tracker.newSession(layout.source(sequence))) {
-			for (ObjectPrompt p : onFrame) {
-				p.checkWithin(layout.width(), layout.height(), layout.frameCount());
-				session.addPrompt(p);
-			}
-			FrameResult result = session.segmentFrame(frame, cancel);
-			cancel.throwIfCancelled();
-			writer.write(1, 1, result);
-		}
+		writer.write(1, 1, SequenceTracking.segment(tracker, layout.source(sequence), onFrame, frame, cancel));
 		return new Result(writer.image(), writer.measurements(), prompts);
 	}
 

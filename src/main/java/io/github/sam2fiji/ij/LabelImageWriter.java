@@ -8,15 +8,14 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.Calibration;
 import ij.process.ShortProcessor;
-import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
+import io.github.sam2fiji.core.track.LabelPainter;
 
 /**
  * The output label image: 16 bits, one channel, the input's z and t, its calibration, a
- * glasbey-like LUT. Allocated once, then written one plane at a time as results arrive. Where
- * masks overlap, the pixel goes to the object with the higher object score (the lower ID on a
- * tie); objects judged absent are not painted.
+ * glasbey-like LUT. Allocated once, then written one plane at a time as results arrive, painted by
+ * {@link LabelPainter} (overlaps to the higher object score; absent objects not painted).
  */
 public final class LabelImageWriter {
 
@@ -62,23 +61,10 @@ public final class LabelImageWriter {
 		int w = labels.getWidth(), h = labels.getHeight();
 		int index = labels.getStackIndex(1, z, t);
 		short[] pixels = (short[]) labels.getStack().getPixels(index);
-		Arrays.fill(pixels, (short) 0);
-		float[] best = new float[w * h];
-		for (ObjectResult o : result.objects()) {
-			if (!o.present()) continue;
-			BinaryMask mask = o.mask();
-			if (mask.width() != w || mask.height() != h)
-				throw new IllegalStateException("Object " + o.objectId() + " has a " + mask.width() + " x " + mask.height() + " mask, the image is " + w + " x " + h);
-			if (o.objectId() > 65535) throw new IllegalStateException("Object ID " + o.objectId() + " does not fit a 16-bit label image");
-			byte[] bits = mask.toBytes();
-			for (int i = 0; i < bits.length; i++) {
-				if (bits[i] == 0) continue;
-				int current = pixels[i] & 0xffff;
-				if (current == 0 || o.objectScore() > best[i] || (o.objectScore() == best[i] && o.objectId() < current)) {
-					pixels[i] = (short) o.objectId();
-					best[i] = o.objectScore();
-				}
-			}
+		int[] ids = LabelPainter.paint(result, w, h);
+		for (int i = 0; i < ids.length; i++) {
+			if (ids[i] > 65535) throw new IllegalStateException("Object ID " + ids[i] + " does not fit a 16-bit label image");
+			pixels[i] = (short) ids[i];
 		}
 		measurements.put(index, measure(pixels, w, z, t, result));
 	}
