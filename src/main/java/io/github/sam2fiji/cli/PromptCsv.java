@@ -1,6 +1,8 @@
 package io.github.sam2fiji.cli;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +23,17 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * object on one frame form one prompt;</li>
  * <li>boxes: {@code object_id,frame,x0,y0,x1,y1}, one box per object and frame.</li>
  * </ul>
- * Empty lines and lines starting with # are skipped. Every error names the file and line.
+ * Empty lines and lines starting with # are skipped; a UTF-8 byte-order mark is allowed. Limits
+ * (checked before any model is loaded): at most {@value #MAX_ROWS} rows per file and
+ * {@value #MAX_POINTS_PER_PROMPT} clicks per object and frame (more is a mistake, not a prompt: SAM
+ * was trained with a handful). Every error names the file and line.
  */
 public final class PromptCsv {
 
 	public static final String POINTS_HEADER = "object_id,frame,x,y,label";
 	public static final String BOXES_HEADER = "object_id,frame,x0,y0,x1,y1";
+
+	public static final int MAX_ROWS = 100_000, MAX_POINTS_PER_PROMPT = 1_000;
 
 	private PromptCsv() {}
 
@@ -39,7 +46,10 @@ public final class PromptCsv {
 			String label = row.cells[4];
 			if (!label.equals("1") && !label.equals("0")) throw row.error("label must be 1 (positive) or 0 (negative), got '" + label + "'");
 			row.checkInside(x, y, width, height);
-			byObjectAndFrame.computeIfAbsent(List.of(id, frame), k -> new ArrayList<>()).add(new PointPrompt(x, y, label.equals("1")));
+			List<PointPrompt> points = byObjectAndFrame.computeIfAbsent(List.of(id, frame), k -> new ArrayList<>());
+			if (points.size() == MAX_POINTS_PER_PROMPT)
+				throw row.error("more than " + MAX_POINTS_PER_PROMPT + " clicks for object " + id + " on frame " + frame + ": give a few clicks, a box or a mask");
+			points.add(new PointPrompt(x, y, label.equals("1")));
 		}
 		List<ObjectPrompt> prompts = new ArrayList<>();
 		byObjectAndFrame.forEach((k, points) -> prompts.add(ObjectPrompt.points(k.get(0), k.get(1), points)));
@@ -62,7 +72,15 @@ public final class PromptCsv {
 
 	private static List<Row> rows(Path file, String header) throws IOException {
 		if (!Files.isRegularFile(file)) throw new IllegalArgumentException(file + ": no such file");
-		List<String> lines = Files.readAllLines(file);
+		List<String> lines;
+		try {
+			lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+		}
+		catch (CharacterCodingException e) {
+			throw new IllegalArgumentException(file + ": not UTF-8 text; save the table as UTF-8 (plain CSV)");
+		}
+		if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) lines.set(0, lines.get(0).substring(1));
+		if (lines.size() > MAX_ROWS + 1) throw new IllegalArgumentException(file + ": " + lines.size() + " lines, at most " + MAX_ROWS + " prompt rows are accepted");
 		List<Row> rows = new ArrayList<>();
 		boolean headerSeen = false;
 		int columns = header.split(",").length;

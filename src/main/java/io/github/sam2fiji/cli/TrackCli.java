@@ -17,6 +17,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.io.AtomicOutputs;
 import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
@@ -85,6 +86,9 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--ctc", paramLabel = "DIR", description = "also write a Cell Tracking Challenge result (res_track.txt, maskTTT.tif); per stack a subfolder for a folder input")
 	private Path ctc;
 
+	@Option(names = "--overwrite", description = "replace an existing, non-empty --ctc folder (whole: never a mix of an old and a new result)")
+	private boolean overwrite;
+
 	@Option(names = "--threads", defaultValue = "0", description = "CPU threads for ONNX Runtime, 0 = all cores (default: ${DEFAULT-VALUE})")
 	private int threads;
 
@@ -117,6 +121,7 @@ public class TrackCli implements Callable<Integer> {
 			List<Path> stacks = inputs();
 			boolean batch = Files.isDirectory(input);
 			if (batch && Files.isRegularFile(output)) throw new IllegalArgumentException("--output " + output + " is a file; a folder input needs an output folder");
+			checkOutputs(stacks, batch);
 			TrackAxis trackAxis = TrackAxis.parse(axis);
 			Direction dir = Direction.parse(direction);
 			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
@@ -124,8 +129,8 @@ public class TrackCli implements Callable<Integer> {
 			Tracker tracker = null;
 			try {
 				for (Path stack : stacks) {
-					Path out = batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;
-					Path ctcFolder = ctc == null ? null : batch ? ctc.resolve(stem(stack)) : ctc;
+					Path out = outputFor(stack, batch);
+					Path ctcFolder = ctcFor(stack, batch);
 					long start = System.nanoTime();
 					try {
 						// Input and prompts are checked before the model is loaded, so bad input fails fast.
@@ -161,6 +166,42 @@ public class TrackCli implements Callable<Integer> {
 		}
 	}
 
+	/**
+	 * Before anything runs: no two stacks write the same output (a.tif and a.tiff), no output
+	 * overwrites an input (by real path), and every output can be written.
+	 */
+	private void checkOutputs(List<Path> stacks, boolean batch) {
+		Map<Path, Path> writers = new LinkedHashMap<>();
+		for (Path stack : stacks) {
+			Path out = outputFor(stack, batch);
+			Path other = writers.put(out.toAbsolutePath().normalize(), stack);
+			if (other != null)
+				throw new IllegalArgumentException(other.getFileName() + " and " + stack.getFileName() + " would both write " + out.getFileName() + ": rename one of them");
+		}
+		List<Path> inputs = new ArrayList<>(stacks);
+		for (Path p : new Path[] { points, boxes, labels, script }) if (p != null) inputs.add(p);
+		for (Path stack : stacks) {
+			Path out = outputFor(stack, batch);
+			AtomicOutputs.checkNotAnInput(out, inputs, false, "--output");
+			AtomicOutputs.checkWritable(out, "--output");
+			Path ctcFolder = ctcFor(stack, batch);
+			if (ctcFolder != null) {
+				AtomicOutputs.checkNotAnInput(ctcFolder, inputs, true, "--ctc");
+				AtomicOutputs.checkWritable(ctcFolder, "--ctc");
+				if (!overwrite && Files.isDirectory(ctcFolder) && ctcFolder.toFile().list().length > 0)
+					throw new IllegalArgumentException("--ctc " + ctcFolder + " exists and is not empty: choose another folder, or add --overwrite to replace it whole");
+			}
+		}
+	}
+
+	private Path outputFor(Path stack, boolean batch) {
+		return batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;
+	}
+
+	private Path ctcFor(Path stack, boolean batch) {
+		return ctc == null ? null : batch ? ctc.resolve(stem(stack)) : ctc;
+	}
+
 	private static String message(Exception e) {
 		return e.getMessage() == null ? e.toString() : e.getMessage();
 	}
@@ -187,8 +228,8 @@ public class TrackCli implements Callable<Integer> {
 	}
 
 	private Job prepare(Path stack, TrackAxis trackAxis) throws IOException {
-		ImagePlus image = IJ.openImage(stack.toString());
-		if (image == null) throw new IllegalArgumentException(stack + ": cannot be read as an image");
+		ImagePlus image = InputStacks.open(stack);
+		InputStacks.checkLabelsFit(image, stack);
 		SequenceLayout layout = SequenceLayout.of(image, trackAxis, channel);
 		if (script != null) {
 			Path file = perStack(script, stack, ".json");
@@ -215,12 +256,14 @@ public class TrackCli implements Callable<Integer> {
 		HyperstackTracking.Result result = job.script() != null ? HyperstackTracking.replay(tracker, job.layout(), job.script(), progress, CancellationToken.NEVER)
 			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
 		if (console) err.print("\r");
-		if (out.getParent() != null) Files.createDirectories(out.getParent());
 		ImagePlus labels = result.labels();
-		FileSaver saver = new FileSaver(labels);
-		boolean ok = labels.getStackSize() > 1 ? saver.saveAsTiffStack(out.toString()) : saver.saveAsTiff(out.toString());
-		if (!ok) throw new IOException("Cannot write " + out);
-		if (ctcFolder != null) CtcExporter.write(labels, ctcFolder);
+		// each output appears complete or not at all (written beside, then renamed)
+		AtomicOutputs.writeFile(out, temp -> {
+			FileSaver saver = new FileSaver(labels);
+			boolean ok = labels.getStackSize() > 1 ? saver.saveAsTiffStack(temp.toString()) : saver.saveAsTiff(temp.toString());
+			if (!ok) throw new IOException("Cannot write " + out + " (disk full?)");
+		});
+		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, temp));
 	}
 
 	/**

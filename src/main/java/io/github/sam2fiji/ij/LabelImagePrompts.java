@@ -58,6 +58,8 @@ public final class LabelImagePrompts {
 					addPlane(labels, index, f, s, layout, prompts);
 				}
 		}
+		if (prompts.isEmpty())
+			throw new IllegalArgumentException("Label image " + labels.getTitle() + " has no labels (every pixel is 0): give a label image with objects, or prompt with ROIs");
 		return PromptSet.of(prompts);
 	}
 
