@@ -46,7 +46,8 @@ public class Sam2ModelsCommand extends ContextCommand {
 	@Parameter(label = "Import from (folder or archive)", required = false, style = "both")
 	private File source;
 
-	@Parameter(label = "Replace an installed model of the same name (import)", required = false)
+	/** Not persisted: a replacement asked for once must not silently apply to later imports. */
+	@Parameter(label = "Replace an installed model of the same name (import)", required = false, persist = false)
 	private boolean replace;
 
 	@Parameter(label = "Model folder (empty: $" + ModelStore.FOLDER_VARIABLE + " or ~/.sam2fiji/models)", required = false, style = "directory")
