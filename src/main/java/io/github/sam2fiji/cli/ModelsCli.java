@@ -2,17 +2,22 @@ package io.github.sam2fiji.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.model.catalogue.CatalogueEntry;
+import io.github.sam2fiji.core.model.store.HttpDownloader;
 import io.github.sam2fiji.core.model.store.InstalledModel;
 import io.github.sam2fiji.core.model.store.ModelStore;
 import io.github.sam2fiji.core.model.store.ModelStoreException;
+import io.github.sam2fiji.core.model.store.NpmPacker;
 import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +40,9 @@ public final class ModelsCli implements Runnable {
 		description = "model folder (default: $" + ModelStore.FOLDER_VARIABLE + " or ~/.sam2fiji/models)")
 	Path folder;
 
+	@Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT, description = "on failure, also print the stack trace")
+	boolean debug;
+
 	@Override
 	public void run() {
 		spec.commandLine().usage(spec.commandLine().getErr());
@@ -44,35 +52,67 @@ public final class ModelsCli implements Runnable {
 		return ModelStore.at(folder);
 	}
 
-	/** Runs one store action, turning its failures into a one-line reason and exit code 1. */
-	static int run(CommandSpec spec, Action action) {
-		PrintWriter out = spec.commandLine().getOut();
+	ModelStore store(HttpDownloader downloader) {
+		return ModelStore.at(folder, downloader, new NpmPacker());
+	}
+
+	/**
+	 * Runs one store action, turning any failure into one line on stderr (the reason and what to do;
+	 * the stack trace too with --debug) and exit code 1.
+	 */
+	int run(CommandSpec command, Action action) {
+		PrintWriter out = command.commandLine().getOut(), err = command.commandLine().getErr();
+		ProgressLine progress = new ProgressLine(err);
 		try {
-			action.run(out);
+			action.run(out, progress);
 			out.flush();
 			return 0;
 		}
-		catch (ModelStoreException | IllegalArgumentException e) {
-			spec.commandLine().getErr().println("models " + spec.name() + ": " + e.getMessage());
-			spec.commandLine().getErr().flush();
+		catch (RuntimeException e) {
+			out.flush();
+			progress.erase();
+			String reason = e instanceof ModelStoreException || e instanceof ModelFormatException || e instanceof IllegalArgumentException
+				|| e instanceof CancelledException ? e.getMessage() : "unexpected " + e + " (run again with --debug for the stack trace, and report it)";
+			// One line: messages quoting files or other programs may hold line breaks.
+			err.println("models " + command.name() + ": " + String.valueOf(reason).replaceAll("\\s*\\R\\s*", " "));
+			if (debug) e.printStackTrace(err);
+			err.flush();
 			return 1;
 		}
 	}
 
 	interface Action {
-		void run(PrintWriter out);
+		void run(PrintWriter out, ProgressLine progress);
 	}
 
-	/** Progress as a line rewritten in place, at most every whole percent. */
-	static ProgressListener progress(PrintWriter err) {
-		int[] last = { -1 };
-		return (done, total, message) -> {
+	/** Progress as a line on stderr rewritten in place, at most every whole percent. */
+	static final class ProgressLine implements ProgressListener {
+
+		private final PrintWriter err;
+		private int lastPercent = -1;
+		/** Length of the line left open (0: none). */
+		private int open;
+
+		ProgressLine(PrintWriter err) {
+			this.err = err;
+		}
+
+		@Override
+		public void progress(long done, long total, String message) {
 			int percent = (int) (100 * done / Math.max(1, total));
-			if (percent == last[0]) return;
-			last[0] = percent;
-			err.print("\r" + message + " (" + percent + " %)" + (done >= total ? "\n" : ""));
+			if (percent == lastPercent) return;
+			lastPercent = percent;
+			String line = message + " (" + percent + " %)";
+			err.print("\r" + line + (done < total ? "" : "\n"));
+			open = done < total ? line.length() : 0;
 			err.flush();
-		};
+		}
+
+		/** Blanks a progress line left open, so that the message that follows stands alone on it. */
+		void erase() {
+			if (open > 0) err.print("\r" + " ".repeat(open) + "\r");
+			open = 0;
+		}
 	}
 
 	@Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the installed models and the catalogued ones.")
@@ -87,10 +127,15 @@ public final class ModelsCli implements Runnable {
 		@Option(names = "--verify", description = "also check every file's sha256 (slower)")
 		boolean verify;
 
+		/** Exit code 0 whenever the folder can be listed: broken packages are listed as such, an unreadable catalogue file is named on stderr. */
 		@Override
 		public Integer call() {
-			return run(spec, out -> {
+			return parent.run(spec, (out, progress) -> {
 				ModelStore store = parent.store();
+				store.catalogueProblem().ifPresent(problem -> {
+					spec.commandLine().getErr().println("models list: " + problem + " (its models are not listed below)");
+					spec.commandLine().getErr().flush();
+				});
 				List<InstalledModel> installed = store.installed(verify);
 				out.println("Installed in " + store.folder() + ":");
 				if (installed.isEmpty()) out.println("  (none)");
@@ -117,10 +162,16 @@ public final class ModelsCli implements Runnable {
 		@Parameters(paramLabel = "NAME", description = "catalogued model name (see models list)")
 		String name;
 
+		@Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "60",
+			description = "a download that receives nothing for this long is broken off (then resumed, a few times) (default: ${DEFAULT-VALUE})")
+		int stallSeconds;
+
 		@Override
 		public Integer call() {
-			return run(spec, out -> out.println("Installed " + name + ": "
-				+ parent.store().fetch(name, progress(spec.commandLine().getErr()), CancellationToken.NEVER)));
+			return parent.run(spec, (out, progress) -> {
+				if (stallSeconds < 1) throw new IllegalArgumentException("--stall-timeout must be at least 1 second, got " + stallSeconds);
+				out.println("Installed " + name + ": " + parent.store(new HttpDownloader(Duration.ofSeconds(stallSeconds))).fetch(name, progress, CancellationToken.NEVER));
+			});
 		}
 	}
 
@@ -141,10 +192,13 @@ public final class ModelsCli implements Runnable {
 		@Option(names = "--name", description = "install under this name (default: the catalogue's or the package's name)")
 		String name;
 
+		@Option(names = "--replace", description = "replace an installed model of that name (without it, the import fails and leaves it)")
+		boolean replace;
+
 		@Override
 		public Integer call() {
-			return run(spec, out -> out.println("Installed: "
-				+ parent.store().importModel(source, name, progress(spec.commandLine().getErr()), CancellationToken.NEVER)));
+			return parent.run(spec, (out, progress) -> out.println("Installed: "
+				+ parent.store().importModel(source, name, replace, progress, CancellationToken.NEVER)));
 		}
 	}
 
@@ -162,7 +216,7 @@ public final class ModelsCli implements Runnable {
 
 		@Override
 		public Integer call() {
-			return run(spec, out -> {
+			return parent.run(spec, (out, progress) -> {
 				parent.store().remove(name);
 				out.println("Removed " + name);
 			});

@@ -46,6 +46,10 @@ public class Sam2ModelsCommand extends ContextCommand {
 	@Parameter(label = "Import from (folder or archive)", required = false, style = "both")
 	private File source;
 
+	/** Not persisted: a replacement asked for once must not silently apply to later imports. */
+	@Parameter(label = "Replace an installed model of the same name (import)", required = false, persist = false)
+	private boolean replace;
+
 	@Parameter(label = "Model folder (empty: $" + ModelStore.FOLDER_VARIABLE + " or ~/.sam2fiji/models)", required = false, style = "directory")
 	private File models_dir;
 
@@ -64,11 +68,12 @@ public class Sam2ModelsCommand extends ContextCommand {
 					.map(m -> String.format(Locale.ROOT, "%s (%s, %.1f MB) %s", m.name(), m.kind(), m.bytes() / 1e6, m.usable() ? "ok" : "BROKEN: " + m.problem()))
 					.collect(Collectors.joining("\n", "Installed in " + store.folder() + ":\n", "\n"))
 					+ store.catalogue().entries().stream().map(e -> e.name() + " (" + e.kind() + ", " + e.licence() + "): " + e.source())
-						.collect(Collectors.joining("\n", "Catalogue:\n", ""));
+						.collect(Collectors.joining("\n", "Catalogue:\n", ""))
+					+ store.catalogueProblem().map(problem -> "\n(not listed: " + problem + ")").orElse("");
 				case "fetch" -> "Installed " + name + ": " + store.fetch(required(name), progress, this::isCanceled);
 				case "import" -> {
 					if (source == null || source.getPath().isBlank()) throw new IllegalArgumentException("Nothing to import: give a folder or archive (source=...)");
-					yield "Installed: " + store.importModel(source.toPath(), name == null || name.isBlank() ? null : name, progress, this::isCanceled);
+					yield "Installed: " + store.importModel(source.toPath(), name == null || name.isBlank() ? null : name, replace, progress, this::isCanceled);
 				}
 				case "remove" -> {
 					store.remove(required(name));

@@ -60,6 +60,27 @@ class Sam2ModelsCommandTest {
 	}
 
 	@Test
+	void importReplacesAnInstalledModelOnlyWithReplace() throws Exception {
+		Path first = writePackage("first", new byte[] { 1, 2, 3 }), second = writePackage("second", new byte[] { 4, 5, 6, 7 });
+		assertFalse(run("action", "import", "source", first.toFile(), "name", "tiny").isCanceled());
+		CommandModule refused = run("action", "import", "source", second.toFile(), "name", "tiny");
+		assertTrue(refused.isCanceled());
+		assertTrue(refused.getCancelReason().startsWith("SAM 2 Models: A model named 'tiny' is already installed"), refused.getCancelReason());
+		assertEquals(3, Files.size(temp.resolve("models/tiny/g.onnx")), "the installed model is untouched");
+		CommandModule replaced = run("action", "import", "source", second.toFile(), "name", "tiny", "replace", true);
+		assertFalse(replaced.isCanceled(), replaced.getCancelReason());
+		assertEquals(4, Files.size(temp.resolve("models/tiny/g.onnx")));
+	}
+
+	private Path writePackage(String folder, byte[] graphBytes) throws Exception {
+		Path pkg = Files.createDirectories(temp.resolve(folder));
+		Path graph = Files.write(pkg.resolve("g.onnx"), graphBytes);
+		Files.writeString(pkg.resolve("model.json"), "{\"format\":\"sam2fiji-model\",\"format_version\":1,\"kind\":\"sam2\",\"name\":\"tiny\",\"files\":{\"g.onnx\":{\"size\":"
+			+ graphBytes.length + ",\"sha256\":\"" + ModelPackage.sha256(graph) + "\"}}}", StandardCharsets.UTF_8);
+		return pkg;
+	}
+
+	@Test
 	void failuresCancelWithTheReason() throws Exception {
 		CommandModule m = run("action", "remove", "name", "absent");
 		assertTrue(m.isCanceled());

@@ -3,6 +3,7 @@ package io.github.sam2fiji.core.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,23 +48,22 @@ public final class ModelPackage {
 
 	/**
 	 * Opens the package in {@code folder}; with {@code verifyChecksums} false only sizes are checked
-	 * (for callers that verified the files already, e.g. right after a download).
+	 * (for callers that verified the files already, e.g. right after a download). Any relative form
+	 * of the folder works ({@code .}, {@code ./x}, {@code x/..}): it is made absolute first.
+	 *
+	 * @throws ModelFormatException naming the file and what is wrong, for anything that is not a
+	 *         complete package: missing or garbled manifest (any field of the wrong type), missing,
+	 *         truncated or corrupt files
 	 */
 	public static ModelPackage open(Path folder, boolean verifyChecksums) {
 		if (folder == null || !Files.isDirectory(folder))
 			throw new ModelFormatException("Model folder not found: " + folder);
-		Path manifestFile = folder.resolve(MANIFEST);
+		// Absolute first: "." normalises to the empty path, which no file path starts with.
+		Path base = folder.toAbsolutePath().normalize();
+		Path manifestFile = base.resolve(MANIFEST);
 		if (!Files.isRegularFile(manifestFile))
-			throw new ModelFormatException("Not a model package: " + folder + " has no " + MANIFEST);
-		JsonObject manifest;
-		try {
-			JsonElement parsed = JsonParser.parseString(Files.readString(manifestFile));
-			if (!parsed.isJsonObject()) throw new ModelFormatException(manifestFile + " is not a JSON object");
-			manifest = parsed.getAsJsonObject();
-		}
-		catch (IOException | JsonParseException e) {
-			throw new ModelFormatException("Cannot read " + manifestFile + ": " + e.getMessage(), e);
-		}
+			throw new ModelFormatException("Not a model package: " + base + " has no " + MANIFEST);
+		JsonObject manifest = readManifest(manifestFile);
 		String format = string(manifest, "format", manifestFile);
 		if (!FORMAT.equals(format))
 			throw new ModelFormatException(manifestFile + " has format '" + format + "', expected '" + FORMAT + "'");
@@ -71,22 +71,49 @@ public final class ModelPackage {
 		if (version > FORMAT_VERSION)
 			throw new ModelFormatException(manifestFile + " has format version " + version + "; this plugin reads up to " + FORMAT_VERSION + ": update the plugin");
 		String kind = string(manifest, "kind", manifestFile);
-		String name = manifest.has("name") ? manifest.get("name").getAsString() : folder.getFileName().toString();
+		String name = manifest.has("name") ? string(manifest, "name", manifestFile)
+			: base.getFileName() == null ? base.toString() : base.getFileName().toString();
 		if (!manifest.has("files") || !manifest.get("files").isJsonObject())
-			throw new ModelFormatException(manifestFile + " lists no files");
+			throw new ModelFormatException(manifestFile + " lists no files (\"files\" must be an object of file name to size and sha256)");
 		Map<String, Path> files = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonElement> e : manifest.getAsJsonObject("files").entrySet()) {
 			String relative = e.getKey();
-			Path file = folder.resolve(relative).normalize();
-			if (!file.startsWith(folder.normalize()))
+			Path file;
+			try {
+				file = base.resolve(relative).normalize();
+			}
+			catch (InvalidPathException ex) {
+				throw new ModelFormatException(manifestFile + " names a file that is not a valid path: '" + relative + "'", ex);
+			}
+			if (!file.startsWith(base) || file.equals(base))
 				throw new ModelFormatException(manifestFile + " names a file outside the package: " + relative);
+			if (!e.getValue().isJsonObject())
+				throw new ModelFormatException(manifestFile + ": \"files\" entry '" + relative + "' is not an object with \"size\" and \"sha256\"");
 			JsonObject entry = e.getValue().getAsJsonObject();
-			long size = entry.get("size").getAsLong();
-			String sha256 = entry.get("sha256").getAsString();
+			String where = manifestFile + ", file '" + relative + "'";
+			long size = number(entry, "size", where);
+			String sha256 = string(entry, "sha256", where);
 			verifyFile(file, size, verifyChecksums ? sha256 : null);
 			files.put(relative, file);
 		}
-		return new ModelPackage(folder, manifest, kind, name, files);
+		return new ModelPackage(base, manifest, kind, name, files);
+	}
+
+	/** A manifest is a few kB; a larger one is refused before it is read whole into memory. */
+	private static final long MAX_MANIFEST_BYTES = 16L << 20;
+
+	private static JsonObject readManifest(Path manifestFile) {
+		try {
+			long bytes = Files.size(manifestFile);
+			if (bytes > MAX_MANIFEST_BYTES)
+				throw new ModelFormatException(manifestFile + " has " + bytes + " bytes, more than a manifest can (" + MAX_MANIFEST_BYTES + "): it is not a model manifest");
+			JsonElement parsed = JsonParser.parseString(Files.readString(manifestFile));
+			if (!parsed.isJsonObject()) throw new ModelFormatException(manifestFile + " is not a JSON object");
+			return parsed.getAsJsonObject();
+		}
+		catch (IOException | JsonParseException e) {
+			throw new ModelFormatException("Cannot read " + manifestFile + ": " + e.getMessage(), e);
+		}
 	}
 
 	private static void verifyFile(Path file, long size, String sha256) {
@@ -123,14 +150,33 @@ public final class ModelPackage {
 		return HexFormat.of().formatHex(digest.digest());
 	}
 
-	private static String string(JsonObject o, String key, Path where) {
+	private static String string(JsonObject o, String key, Object where) {
 		if (!o.has(key)) throw new ModelFormatException(where + " lacks \"" + key + "\"");
-		return o.get(key).getAsString();
+		JsonElement v = o.get(key);
+		if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString())
+			throw new ModelFormatException(where + ": \"" + key + "\" is " + v + ", not a string");
+		return v.getAsString();
 	}
 
-	private static int integer(JsonObject o, String key, Path where) {
+	private static int integer(JsonObject o, String key, Object where) {
+		long v = number(o, key, where);
+		if (v != (int) v) throw new ModelFormatException(where + ": \"" + key + "\" is " + v + ", out of range");
+		return (int) v;
+	}
+
+	private static long number(JsonObject o, String key, Object where) {
 		if (!o.has(key)) throw new ModelFormatException(where + " lacks \"" + key + "\"");
-		return o.get(key).getAsInt();
+		JsonElement v = o.get(key);
+		try {
+			if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+				long n = v.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+				if (n >= 0) return n;
+			}
+		}
+		catch (ArithmeticException e) {
+			// not a whole number in range: refused below
+		}
+		throw new ModelFormatException(where + ": \"" + key + "\" is " + v + ", not a whole number >= 0");
 	}
 
 	public Path folder() {

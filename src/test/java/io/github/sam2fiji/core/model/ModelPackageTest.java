@@ -83,4 +83,27 @@ class ModelPackageTest {
 			 "files": {"../evil.onnx": {"size": 1, "sha256": "00"}}}""");
 		assertTrue(assertThrows(ModelFormatException.class, () -> ModelPackage.open(dir)).getMessage().contains("outside"));
 	}
+
+	/** A hostile or damaged manifest never escapes as anything but a ModelFormatException naming the manifest. */
+	@Test
+	void garbledFieldsAreRefusedNamingTheManifest() throws IOException {
+		Files.writeString(dir.resolve("graph.onnx"), "hello");
+		String head = "\"format\": \"sam2fiji-model\", \"format_version\": 1, \"kind\": \"sam2\"";
+		for (String json : java.util.List.of(
+			"{" + head + ", \"files\": {\"graph.onnx\": 5}}",
+			"{" + head + ", \"files\": {\"graph.onnx\": {\"size\": \"big\", \"sha256\": \"00\"}}}",
+			"{" + head + ", \"files\": {\"graph.onnx\": {\"size\": -5, \"sha256\": \"00\"}}}",
+			"{" + head + ", \"files\": {\"graph.onnx\": {\"size\": 5.5, \"sha256\": \"00\"}}}",
+			"{" + head + ", \"files\": {\"graph.onnx\": {\"size\": 5, \"sha256\": {}}}}",
+			"{" + head + ", \"files\": {\"graph.onnx\": {\"sha256\": \"00\"}}}",
+			"{" + head + ", \"files\": [\"graph.onnx\"]}",
+			"{" + head + ", \"name\": [1], \"files\": {}}",
+			"{\"format\": \"sam2fiji-model\", \"format_version\": \"one\", \"kind\": \"sam2\", \"files\": {}}",
+			"{\"format\": \"sam2fiji-model\", \"format_version\": 1, \"kind\": {\"a\": 1}, \"files\": {}}",
+			"{\"format\": null, \"format_version\": 1, \"kind\": \"sam2\", \"files\": {}}")) {
+			Files.writeString(dir.resolve("model.json"), json);
+			ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelPackage.open(dir), json);
+			assertTrue(e.getMessage().contains(dir.resolve("model.json").toString()), json + ": " + e.getMessage());
+		}
+	}
 }

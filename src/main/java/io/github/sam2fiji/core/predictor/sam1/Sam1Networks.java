@@ -1,18 +1,25 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.core.runtime.InputTensors;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.OrtTensors;
 
 /** The two ONNX graphs of a SAM 1 interface model: image encoder and prompt/mask decoder. */
 final class Sam1Networks implements Sam1Model, AutoCloseable {
+
+	/** The decoder inputs {@link #decode} feeds: the SAM 1 export interface (docs/model-format.md). */
+	private static final List<String> DECODER_INPUTS = List.of("image_embeddings", "point_coords", "point_labels", "mask_input", "has_mask_input", "orig_im_size");
 
 	private final Sam1ModelSpec spec;
 	/** Reused direct buffers for the inputs (see InputTensors). */
@@ -35,6 +42,30 @@ final class Sam1Networks implements Sam1Model, AutoCloseable {
 		// Asking only for the low-res outputs lets ONNX Runtime skip the stock graph's full-size upsampling.
 		decoderOutputs = spec.exposesAllCandidates() ? Set.of(spec.allMasksOutput(), spec.allIousOutput())
 				: Set.of(Sam1ModelSpec.LOW_RES_MASKS, Sam1ModelSpec.IOU_PREDICTIONS);
+		try {
+			// Checked now, so a package naming the wrong graph or tensors fails when it opens, not on the first frame.
+			check(encoder, spec.encoder(), "encoder", List.of(spec.encoderInput()), List.of(spec.encoderOutput()));
+			check(decoder, spec.decoder(), "decoder", DECODER_INPUTS, decoderOutputs.stream().sorted().toList());
+		}
+		catch (RuntimeException e) {
+			OrtTensors.closeQuietly(encoder, decoder);
+			throw e;
+		}
+	}
+
+	private static void check(OrtSession session, Path file, String graph, List<String> inputs, List<String> outputs) {
+		Set<String> hasInputs, hasOutputs;
+		try {
+			hasInputs = session.getInputNames();
+			hasOutputs = session.getOutputNames();
+		}
+		catch (RuntimeException e) {
+			throw new ModelFormatException("Cannot read the inputs and outputs of " + file + ": " + e.getMessage(), e);
+		}
+		if (!hasInputs.containsAll(inputs) || !hasOutputs.containsAll(outputs))
+			throw new ModelFormatException("Graph " + file + " is not a SAM 1 " + graph + " as model.json describes it: it has inputs " + new TreeSet<>(hasInputs)
+				+ " and outputs " + new TreeSet<>(hasOutputs) + ", expected " + inputs + " and " + outputs
+				+ " (graphs." + graph + " in model.json). Fix the names there, or re-make the package (scripts/make_sam1_package.py).");
 	}
 
 	/** Image embeddings [1,256,64,64] of a preprocessed [3,L,L] input, flattened. */

