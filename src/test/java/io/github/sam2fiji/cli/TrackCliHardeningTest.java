@@ -285,4 +285,43 @@ class TrackCliHardeningTest {
 		if (sawPartial) assertFalse(Files.exists(out), "killed while writing: no target");
 		System.out.println("killed while writing the label stack: " + sawPartial);
 	}
+
+	/** NaN pixels, and a model whose preprocessing divides by 0, stop the run with a message (they gave empty labels and exit 0). */
+	@Test
+	void nanPixelsAndAZeroStdAreRefused() throws Exception {
+		ImageStack stack = new ImageStack(40, 30);
+		for (int t = 0; t < 3; t++) {
+			ij.process.FloatProcessor fp = new ij.process.FloatProcessor(40, 30);
+			fp.setf(5, 7, t == 1 ? Float.NaN : 1f);
+			stack.addSlice(fp);
+		}
+		Path input = dir.resolve("nan.tif");
+		ImagePlus imp = new ImagePlus("nan", stack);
+		imp.setDimensions(1, 1, 3);
+		assertTrue(new FileSaver(imp).saveAsTiffStack(input.toString()));
+		Path points = csv("p.csv", "object_id,frame,x,y,label", "1,0,10,10,1");
+		StringWriter out = new StringWriter();
+		CommandLine real = Sam2FijiCli.commandLine(CommandLine.defaultFactory());
+		real.setErr(new PrintWriter(out, true));
+		assertEquals(1, real.execute("track", "--model", "test-data/sam2-tiny/model", "--input", input.toString(), "--points", points.toString(),
+			"--output", dir.resolve("l.tif").toString(), "--cpu", "--threads", "1"));
+		assertTrue(out.toString().contains("Frame 2 has a NaN pixel at (5, 7)"), out.toString());
+		assertFalse(Files.exists(dir.resolve("l.tif")));
+
+		Path model = Files.createDirectories(dir.resolve("zero-std"));
+		try (Stream<Path> files = Files.walk(Path.of("test-data/sam2-tiny/model"))) {
+			for (Path f : (Iterable<Path>) files::iterator) {
+				Path to = model.resolve(Path.of("test-data/sam2-tiny/model").relativize(f).toString());
+				if (Files.isDirectory(f)) Files.createDirectories(to);
+				else Files.copy(f, to);
+			}
+		}
+		Path json = model.resolve("model.json");
+		Files.writeString(json, Files.readString(json).replaceFirst("\"std\": \\[[^\\]]*\\]", "\"std\": [0.229, 0, 0.225]"));
+		out.getBuffer().setLength(0);
+		Path movie = stack("ok.tif", 3);
+		assertEquals(1, real.execute("track", "--model", model.toString(), "--input", movie.toString(), "--points", points.toString(),
+			"--output", dir.resolve("l.tif").toString(), "--cpu", "--threads", "1"));
+		assertTrue(out.toString().contains("preprocessing.std must be positive numbers"), out.toString());
+	}
 }

@@ -35,6 +35,21 @@ public interface FrameSource {
 	Frame read(int index);
 
 	/** Throws a clear {@link IndexOutOfBoundsException} if {@code index} is not a frame of this source. */
+	/**
+	 * Reads a frame for a model: like {@link #read}, but a NaN or infinite pixel is refused with its
+	 * frame and position (the model would turn it into an empty result without a word).
+	 */
+	default Frame readForModel(int index) {
+		Frame frame = read(index);
+		float[] data = frame.data();
+		int plane = frame.width() * frame.height();
+		for (int i = 0; i < data.length; i++)
+			if (!Float.isFinite(data[i]))
+				throw new IllegalArgumentException("Frame " + (index + 1) + " has a " + (Float.isNaN(data[i]) ? "NaN" : "infinite") + " pixel at (" + (i % plane) % frame.width() + ", "
+					+ (i % plane) / frame.width() + "): replace non-finite values first (ImageJ: Process > Math > Remove NaNs)");
+		return frame;
+	}
+
 	default void checkIndex(int index) {
 		if (index < 0 || index >= frameCount())
 			throw new IndexOutOfBoundsException("Frame " + index + " is outside the sequence (frames 0 to " + (frameCount() - 1) + ")");

@@ -48,12 +48,19 @@ public record Sam1ModelSpec(Path encoder, String encoderInput, String encoderOut
 			}
 			return new Sam1ModelSpec(model.file(enc.get("file").getAsString()), enc.get("input").getAsString(), enc.get("output").getAsString(),
 					model.file(dec.get("file").getAsString()), pre.get("longest_side").getAsInt(), floats(pre.getAsJsonArray("pixel_mean")),
-					floats(pre.getAsJsonArray("pixel_std")), dec.has("low_res_mask_size") ? dec.get("low_res_mask_size").getAsInt() : 256, allMasks, allIous);
+					positive(floats(pre.getAsJsonArray("pixel_std")), model.name()), dec.has("low_res_mask_size") ? dec.get("low_res_mask_size").getAsInt() : 256, allMasks, allIous);
 		}
 		catch (RuntimeException e) {
 			if (e instanceof ModelFormatException) throw e;
 			throw new ModelFormatException("Model " + model.name() + ": model.json lacks or garbles a sam1 field (preprocessing, graphs.encoder, graphs.decoder): " + e, e);
 		}
+	}
+
+	/** Standard deviations divide the pixels: 0 would turn every frame into infinities. */
+	private static float[] positive(float[] std, String model) {
+		for (float v : std)
+			if (!(v > 0) || !Float.isFinite(v)) throw new ModelFormatException("Model " + model + ": preprocessing.pixel_std must be positive numbers, got " + java.util.Arrays.toString(std));
+		return std;
 	}
 
 	private static float[] floats(JsonArray a) {

@@ -498,7 +498,7 @@ final class Sam1Session implements TrackingSession {
 	/** The frame's image embedding; only the current frame's is kept. */
 	private float[] embedding(int f) {
 		if (embeddedFrame != f) {
-			Frame frame = frames.read(f);
+			Frame frame = frames.readForModel(f);
 			if (frame.width() != geometry.width() || frame.height() != geometry.height())
 				throw new IllegalStateException("Frame " + f + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
 			embedding = null; // let the previous one go before the next is made

@@ -299,7 +299,7 @@ final class Sam2Session implements TrackingSession {
 	private ImageFeatures features(int frame) {
 		ImageFeatures f = featureCache.get(frame);
 		if (f != null) return f;
-		f = model.encodeImage(preprocessor.apply(frames.read(frame), frames.bitDepth()));
+		f = model.encodeImage(preprocessor.apply(frames.readForModel(frame), frames.bitDepth()));
 		featureCache.put(frame, f);
 		for (Iterator<Integer> it = featureCache.keySet().iterator(); featureCache.size() > FEATURE_CACHE_FRAMES;) {
 			it.next();

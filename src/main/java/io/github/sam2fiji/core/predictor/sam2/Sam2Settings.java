@@ -117,6 +117,9 @@ record Sam2Settings(
 		if (arr.size() != 3) throw new ModelFormatException(where + ": preprocessing." + key + " needs 3 values");
 		float[] v = new float[3];
 		for (int i = 0; i < 3; i++) v[i] = arr.get(i).getAsFloat();
+		for (float x : v)
+			if (!Float.isFinite(x) || (key.equals("std") && !(x > 0)))
+				throw new ModelFormatException(where + ": preprocessing." + key + " must be " + (key.equals("std") ? "positive " : "") + "numbers, got " + java.util.Arrays.toString(v));
 		return v;
 	}
 
