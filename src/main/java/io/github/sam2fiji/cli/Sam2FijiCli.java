@@ -27,8 +27,17 @@ public class Sam2FijiCli implements Runnable {
 		return new CommandLine(new Sam2FijiCli(), factory);
 	}
 
+	/**
+	 * Our results go to standard output, our messages to standard error. ImageJ prints its own
+	 * messages (read errors, warnings) with System.out when it has no window: those are sent to
+	 * standard error too, so a script reading our output never gets ImageJ's text mixed in.
+	 */
 	public static void main(String[] args) {
 		System.setProperty("java.awt.headless", "true");
-		System.exit(commandLine(CommandLine.defaultFactory()).execute(args));
+		CommandLine cli = commandLine(CommandLine.defaultFactory());
+		cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.Charset.defaultCharset()), true));
+		cli.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset()), true));
+		System.setOut(System.err);
+		System.exit(cli.execute(args));
 	}
 }
