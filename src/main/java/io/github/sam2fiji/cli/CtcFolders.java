@@ -15,10 +15,10 @@ import ij.ImageStack;
 import ij.io.Opener;
 import ij.process.ImageProcessor;
 
-import io.github.sam2fiji.core.eval.CtcScores;
-import io.github.sam2fiji.core.eval.FrameMatch;
-import io.github.sam2fiji.core.eval.TrackFiles;
-import io.github.sam2fiji.core.eval.TrackRecord;
+import io.github.sam2fiji.eval.CtcScores;
+import io.github.sam2fiji.eval.FrameMatch;
+import io.github.sam2fiji.eval.TrackFiles;
+import io.github.sam2fiji.eval.TrackRecord;
 
 /**
  * Reads Cell Tracking Challenge folders with ImageJ's TIFF reader (which reads the challenge's LZW

@@ -19,7 +19,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.github.sam2fiji.core.runtime.NpyArray;
+import io.github.sam2fiji.npy.NpyArray;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 

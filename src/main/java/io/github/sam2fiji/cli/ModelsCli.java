@@ -10,12 +10,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import io.github.sam2fiji.core.model.ModelFormatException;
-import io.github.sam2fiji.core.model.catalogue.CatalogueEntry;
-import io.github.sam2fiji.core.model.store.HttpDownloader;
-import io.github.sam2fiji.core.model.store.InstalledModel;
-import io.github.sam2fiji.core.model.store.ModelStore;
-import io.github.sam2fiji.core.model.store.ModelStoreException;
-import io.github.sam2fiji.core.model.store.NpmPacker;
+import io.github.sam2fiji.store.catalogue.CatalogueEntry;
+import io.github.sam2fiji.store.HttpDownloader;
+import io.github.sam2fiji.store.InstalledModel;
+import io.github.sam2fiji.store.ModelStore;
+import io.github.sam2fiji.store.ModelStoreException;
+import io.github.sam2fiji.store.NpmPacker;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.progress.ProgressListener;

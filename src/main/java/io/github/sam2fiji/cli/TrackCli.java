@@ -18,7 +18,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.io.AtomicOutputs;
-import io.github.sam2fiji.core.model.store.ModelStore;
+import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;

@@ -8,7 +8,7 @@ import org.scijava.service.AbstractService;
 import org.scijava.service.Service;
 
 import io.github.sam2fiji.core.Trackers;
-import io.github.sam2fiji.core.model.store.ModelStore;
+import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 

@@ -14,8 +14,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
-import io.github.sam2fiji.core.model.store.ModelStore;
-import io.github.sam2fiji.core.model.store.ModelStoreException;
+import io.github.sam2fiji.store.ModelStore;
+import io.github.sam2fiji.store.ModelStoreException;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.progress.ProgressListener;
 

@@ -12,7 +12,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import io.github.sam2fiji.core.Trackers;
-import io.github.sam2fiji.core.model.store.ModelStore;
+import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ai.onnxruntime.OrtException;
-import io.github.sam2fiji.core.runtime.NpyArray;
+import io.github.sam2fiji.npy.NpyArray;
 
 /**
  * Replays the exporter's self-check of the committed tiny package: the graphs, run by ONNX Runtime

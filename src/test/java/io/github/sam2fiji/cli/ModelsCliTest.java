@@ -309,7 +309,7 @@ class ModelsCliTest {
 		Path models = temp.resolve("models");
 		assertEquals(1, run("models", "remove", "absent", "--debug", "--models-dir", models.toString()));
 		assertTrue(err.toString().startsWith("models remove: Model 'absent' is not installed"), err.toString());
-		assertTrue(err.toString().contains("\tat io.github.sam2fiji.core.model.store.ModelStore.remove"), err.toString());
+		assertTrue(err.toString().contains("\tat io.github.sam2fiji.store.ModelStore.remove"), err.toString());
 	}
 
 	// ---- helpers

@@ -20,7 +20,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import io.github.sam2fiji.core.predictor.parity.ReferenceCase;
-import io.github.sam2fiji.core.runtime.NpyArray;
+import io.github.sam2fiji.npy.NpyArray;
 
 /**
  * The official-predictor fixtures (test-data/sam2-reference, made by scripts/make_reference.py) are

@@ -29,7 +29,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
-import io.github.sam2fiji.core.runtime.NpyArray;
+import io.github.sam2fiji.npy.NpyArray;
 import io.github.sam2fiji.core.script.PromptScript;
 
 /**
