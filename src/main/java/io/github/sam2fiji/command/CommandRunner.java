@@ -2,6 +2,7 @@ package io.github.sam2fiji.command;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.scijava.command.ContextCommand;
@@ -49,9 +50,12 @@ final class CommandRunner {
 		try {
 			TrackRequest request = requests.get();
 			if (model == null) throw new IllegalArgumentException("No model folder given (model=...)");
+			// everything that needs no model is checked before the model loads (seconds to minutes)
+			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
+			Map<String, Double> tracking = Trackers.parseTrackingSettings(trackingSettings);
 			HyperstackTracking.Result result;
-			try (Tracker tracker = trackers.open(model.toPath(), Trackers.parseTrackingSettings(trackingSettings))) {
-				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(command::isCanceled), line -> {
+			try (Tracker tracker = trackers.open(model.toPath(), tracking)) {
+				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(command::isCanceled), line -> {
 					if (log != null) log.info(title + ": " + line);
 				});
 			}

@@ -18,22 +18,64 @@ public final class ImageJTracking {
 	private ImageJTracking() {}
 
 	/**
-	 * @param log receives one line naming the model, where it runs and what the prompts are
+	 * A request checked and turned into what the tracker needs, before any model is loaded: the
+	 * layout (axis, channel), and the prompts (from ROIs or a label image) or the prompt script.
 	 */
-	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
+	public record Prepared(TrackRequest request, SequenceLayout layout, PromptSet prompts) {
+	}
+
+	/**
+	 * Every check that needs no model: the axis and channel, the prompts (none, outside the image, a
+	 * label image of the wrong size or with no labels), the prompt script against the image, and for
+	 * Segment a prompt on the current plane.
+	 *
+	 * @throws IllegalArgumentException with a message for the user
+	 */
+	public static Prepared prepare(TrackRequest request) {
 		SequenceLayout layout = request.layout();
 		if (request.script() != null) {
+			if (layout.sequenceCount() != 1)
+				throw new IllegalArgumentException("A prompt script describes one sequence; " + request.image().getTitle() + " has " + layout.sequenceCount()
+					+ " along " + layout.otherAxisLabel());
 			request.script().check(layout.width(), layout.height(), layout.frameCount());
+			return new Prepared(request, layout, null);
+		}
+		PromptSet prompts = request.prompts(layout);
+		if (prompts.isEmpty())
+			throw new IllegalArgumentException("No prompts: draw point, rectangle or area ROIs on the image (or add them to the ROI Manager), or give a label image");
+		for (PlacedPrompt p : prompts.prompts()) p.prompt().checkWithin(layout.width(), layout.height(), layout.frameCount());
+		if (request.segmentOnly()) {
+			int[] current = layout.currentFrameAndSequence();
+			if (prompts.forSequence(current[1]).stream().noneMatch(p -> p.frame() == current[0]))
+				throw new IllegalArgumentException("No prompt on the current " + layout.axis().label() + " position (" + (current[0] + 1)
+					+ "): draw ROIs on it, or set the ROIs' positions to it");
+		}
+		return new Prepared(request, layout, prompts);
+	}
+
+	/**
+	 * Runs a prepared request with a tracker.
+	 *
+	 * @param log receives one line naming the model, where it runs and what the prompts are
+	 */
+	public static HyperstackTracking.Result run(Prepared prepared, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
+		TrackRequest request = prepared.request();
+		SequenceLayout layout = prepared.layout();
+		if (request.script() != null) {
 			log.accept(tracker.describe() + "; prompt script of " + request.script().steps().size() + " calls");
 			return HyperstackTracking.replay(tracker, layout, request.script(), progress, cancel);
 		}
-		PromptSet prompts = request.prompts(layout);
-		log.accept(tracker.describe() + "; " + prompts.summary());
+		log.accept(tracker.describe() + "; " + prepared.prompts().summary());
 		if (request.segmentOnly()) {
 			int[] current = layout.currentFrameAndSequence();
-			return HyperstackTracking.segment(tracker, layout, prompts, current[0], current[1], cancel);
+			return HyperstackTracking.segment(tracker, layout, prepared.prompts(), current[0], current[1], cancel);
 		}
-		return HyperstackTracking.track(tracker, layout, prompts, request.direction(), progress, cancel);
+		return HyperstackTracking.track(tracker, layout, prepared.prompts(), request.direction(), progress, cancel);
+	}
+
+	/** {@link #prepare}, then {@link #run}. */
+	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
+		return run(prepare(request), tracker, progress, cancel, log);
 	}
 
 	/**

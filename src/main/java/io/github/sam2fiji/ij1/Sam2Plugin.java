@@ -91,9 +91,13 @@ public class Sam2Plugin implements PlugIn {
 			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
 				segment, script);
+			// everything that needs no model is checked before the model loads (seconds to minutes)
+			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
+			var tracking = Trackers.parseTrackingSettings(trackingSettings);
+			Path modelFolder = ModelStore.at(null).locate(Path.of(model));
 			HyperstackTracking.Result result;
-			try (Tracker tracker = Trackers.open(ModelStore.at(null).locate(Path.of(model)), RuntimeOptions.defaults(), Trackers.parseTrackingSettings(trackingSettings))) {
-				result = ImageJTracking.run(request, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
+			try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
+				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);

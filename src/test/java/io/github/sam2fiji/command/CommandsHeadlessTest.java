@@ -181,6 +181,7 @@ class CommandsHeadlessTest {
 		movie.deleteRoi();
 		module = run(Sam2TrackCommand.class, inputs(movie));
 		assertTrue(module.getCancelReason().startsWith("SAM 2 Track: No prompts"), module.getCancelReason());
+		assertEquals(0, trackers.opens, "bad input is found before a model is loaded");
 	}
 
 	@Test

@@ -82,6 +82,8 @@ class CommandsSam2TinyTest {
 			Map<String, Object> in = new HashMap<>();
 			in.put("image", image);
 			in.put("model", model);
+			in.put("channel", 1); // parameters are remembered between runs: give every one the check depends on
+			in.put("axis", "auto");
 			in.put("tracking_settings", "input_scale=0.5");
 			CommandModule module = context.service(CommandService.class).run(Sam2TrackCommand.class, true, in).get();
 			assertTrue(module.isCanceled());

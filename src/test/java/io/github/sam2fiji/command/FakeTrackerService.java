@@ -26,12 +26,16 @@ public class FakeTrackerService extends AbstractService implements TrackerServic
 	/** The tracker the next {@link #open} returns; tests configure it before running a command. */
 	public FakeTracker next = new FakeTracker();
 
+	/** Trackers opened (a model load, for a real service). */
+	public int opens;
+
 	/** The tracking settings the last {@link #open(Path, Map)} received. */
 	public Map<String, ? extends Number> lastTracking;
 
 	@Override
 	public Tracker open(Path modelFolder) {
 		if (!Files.isDirectory(modelFolder)) throw new ModelFormatException("Model folder not found: " + modelFolder);
+		opens++;
 		return next;
 	}
 
