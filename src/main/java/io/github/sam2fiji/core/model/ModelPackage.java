@@ -32,8 +32,11 @@ public final class ModelPackage {
 	private final String kind;
 	private final String name;
 	private final Map<String, Path> files;
+	/** File -> {size, sha256 (null when checksums are not verified)} from the manifest, checked again when a file is read for use. */
+	private final Map<Path, Object[]> expected;
 
-	private ModelPackage(Path folder, JsonObject manifest, String kind, String name, Map<String, Path> files) {
+	private ModelPackage(Path folder, JsonObject manifest, String kind, String name, Map<String, Path> files, Map<Path, Object[]> expected) {
+		this.expected = expected;
 		this.folder = folder;
 		this.manifest = manifest;
 		this.kind = kind;
@@ -76,6 +79,7 @@ public final class ModelPackage {
 		if (!manifest.has("files") || !manifest.get("files").isJsonObject())
 			throw new ModelFormatException(manifestFile + " lists no files (\"files\" must be an object of file name to size and sha256)");
 		Map<String, Path> files = new LinkedHashMap<>();
+		Map<Path, Object[]> expected = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonElement> e : manifest.getAsJsonObject("files").entrySet()) {
 			String relative = e.getKey();
 			Path file;
@@ -95,8 +99,9 @@ public final class ModelPackage {
 			String sha256 = string(entry, "sha256", where);
 			verifyFile(file, size, verifyChecksums ? sha256 : null);
 			files.put(relative, file);
+			expected.put(file, new Object[] { size, verifyChecksums ? sha256 : null });
 		}
-		return new ModelPackage(base, manifest, kind, name, files);
+		return new ModelPackage(base, manifest, kind, name, files, expected);
 	}
 
 	/** A manifest is a few kB; a larger one is refused before it is read whole into memory. */
@@ -195,6 +200,30 @@ public final class ModelPackage {
 	/** The whole manifest, for the kind-specific reader of its "architecture" and "graphs". */
 	public JsonObject manifest() {
 		return manifest.deepCopy();
+	}
+
+	/**
+	 * The bytes of a file the package lists (a path from {@link #file}), read once and checked against
+	 * the manifest's size and sha256 as read, so what is used is exactly what was verified (a file
+	 * swapped after the package was opened is refused, not loaded unchecked).
+	 */
+	public byte[] readVerified(Path file) {
+		Object[] want = expected.get(file);
+		if (want == null) throw new ModelFormatException("Model " + name + " has no file " + file + " in its manifest");
+		try {
+			byte[] bytes = Files.readAllBytes(file);
+			if (bytes.length != (long) want[0])
+				throw new ModelFormatException("Model file " + file + " has " + bytes.length + " bytes, the manifest says " + want[0] + ": it changed since the model was opened, or is corrupt");
+			if (want[1] != null) {
+				String digest = java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+				if (!digest.equalsIgnoreCase((String) want[1]))
+					throw new ModelFormatException("Model file " + file + " is corrupt: sha256 " + digest + " differs from the manifest's " + want[1]);
+			}
+			return bytes;
+		}
+		catch (IOException | java.security.NoSuchAlgorithmException e) {
+			throw new ModelFormatException("Cannot read model file " + file + ": " + e.getMessage(), e);
+		}
 	}
 
 	/** A file the manifest lists, by its path relative to the package. */

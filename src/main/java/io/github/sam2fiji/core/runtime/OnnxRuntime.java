@@ -26,8 +26,20 @@ public final class OnnxRuntime {
 		this.options = options;
 	}
 
-	/** Opens a graph; a file ONNX Runtime cannot parse becomes a {@link ModelFormatException}. */
+	/** Opens a graph from its file; a file ONNX Runtime cannot parse becomes a {@link ModelFormatException}. */
 	public OrtSession open(Path graph) {
+		return load(graph.toString(), null);
+	}
+
+	/**
+	 * Opens a graph from bytes already read (and checked) by the caller, so what runs is what was
+	 * checked; {@code name} names it in messages.
+	 */
+	public OrtSession open(String name, byte[] graph) {
+		return load(name, java.util.Objects.requireNonNull(graph));
+	}
+
+	private OrtSession load(String graph, byte[] bytes) {
 		try {
 			if (options.useGpu() && provider == null && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
 				// The CPU build of ONNX Runtime: nothing to try, say so plainly.
@@ -36,7 +48,7 @@ public final class OnnxRuntime {
 			}
 			if (options.useGpu() && !"CPU".equals(provider)) {
 				try {
-					OrtSession session = environment.createSession(graph.toString(), sessionOptions(true));
+					OrtSession session = bytes == null ? environment.createSession(graph, sessionOptions(true)) : environment.createSession(bytes, sessionOptions(true));
 					provider = "CUDA";
 					return session;
 				}
@@ -46,7 +58,7 @@ public final class OnnxRuntime {
 					fallbackReason = e.getMessage();
 				}
 			}
-			OrtSession session = environment.createSession(graph.toString(), sessionOptions(false));
+			OrtSession session = bytes == null ? environment.createSession(graph, sessionOptions(false)) : environment.createSession(bytes, sessionOptions(false));
 			if (provider == null) provider = "CPU";
 			return session;
 		}

@@ -11,6 +11,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.github.sam2fiji.core.model.ModelFormatException;
+import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.runtime.InputTensors;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.OrtTensors;
@@ -28,12 +29,13 @@ final class Sam1Networks implements Sam1Model, AutoCloseable {
 	private final OrtSession decoder;
 	private final Set<String> decoderOutputs;
 
-	Sam1Networks(Sam1ModelSpec spec, OnnxRuntime runtime) {
+	/** @param model the package the spec was read from: graphs are loaded from bytes checked against its manifest */
+	Sam1Networks(Sam1ModelSpec spec, OnnxRuntime runtime, ModelPackage model) {
 		this.spec = spec;
 		this.inputs = new InputTensors(runtime.environment());
-		this.encoder = runtime.open(spec.encoder());
+		this.encoder = runtime.open(spec.encoder().toString(), model.readVerified(spec.encoder()));
 		try {
-			this.decoder = runtime.open(spec.decoder());
+			this.decoder = runtime.open(spec.decoder().toString(), model.readVerified(spec.decoder()));
 		}
 		catch (RuntimeException e) {
 			OrtTensors.closeQuietly(encoder);

@@ -26,7 +26,7 @@ public final class Sam1Tracker implements Tracker {
 		this.spec = Sam1ModelSpec.of(model);
 		this.settings = settings;
 		this.runtime = new OnnxRuntime(options);
-		this.networks = new Sam1Networks(spec, runtime);
+		this.networks = new Sam1Networks(spec, runtime, model);
 	}
 
 	/** With the package's settings: the defaults, overridden by its model.json {@code "tracking"} object. */

@@ -113,7 +113,7 @@ final class Sam2Model implements AutoCloseable {
 		if (graphs == null || !graphs.has(graph))
 			throw new ModelFormatException("Model " + model.name() + " lacks the graph '" + graph + "' in model.json \"graphs\"");
 		String file = graphs.getAsJsonObject(graph).get("file").getAsString();
-		OrtSession session = runtime.open(model.file(file));
+		OrtSession session = runtime.open(model.file(file).toString(), model.readVerified(model.file(file)));
 		opened.add(session);
 		if (!session.getInputNames().containsAll(inputs) || !session.getOutputNames().containsAll(outputs))
 			throw new ModelFormatException("Graph " + file + " of model " + model.name() + " is not a SAM 2 '" + graph + "' graph: it has inputs "
@@ -126,17 +126,12 @@ final class Sam2Model implements AutoCloseable {
 		if (tensors == null || !tensors.has(tensor))
 			throw new ModelFormatException("Model " + model.name() + " lacks the tensor '" + tensor + "' in model.json \"tensors\"");
 		Path file = model.file(tensors.getAsJsonObject(tensor).get("file").getAsString());
-		try {
-			byte[] bytes = Files.readAllBytes(file);
-			if (bytes.length != 4L * expectedLength)
-				throw new ModelFormatException("Tensor file " + file + " has " + bytes.length + " bytes, expected " + 4L * expectedLength + " (" + expectedLength + " float32 values)");
-			float[] values = new float[expectedLength];
-			ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-			return values;
-		}
-		catch (IOException e) {
-			throw new ModelFormatException("Cannot read tensor file " + file + ": " + e.getMessage(), e);
-		}
+		byte[] bytes = model.readVerified(file);
+		if (bytes.length != 4L * expectedLength)
+			throw new ModelFormatException("Tensor file " + file + " has " + bytes.length + " bytes, expected " + 4L * expectedLength + " (" + expectedLength + " float32 values)");
+		float[] values = new float[expectedLength];
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+		return values;
 	}
 
 	/** image_encoder.onnx on one preprocessed 3 x S x S frame. */

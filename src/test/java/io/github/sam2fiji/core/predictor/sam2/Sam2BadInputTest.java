@@ -126,4 +126,16 @@ class Sam2BadInputTest {
 		rewriteManifest(second, m -> m.addProperty("kind", "sam7"));
 		assertMessage(openFails(second), "'sam7'");
 	}
+
+	/** A graph changed after the package was checked is refused when it is loaded: what runs is what was checked. */
+	@Test
+	void aGraphChangedAfterTheCheckIsNotLoaded() throws IOException {
+		Path model = copyOfTinyModel();
+		ModelPackage checked = ModelPackage.open(model);
+		Path graph = model.resolve("memory_encoder.onnx");
+		byte[] bytes = Files.readAllBytes(graph);
+		bytes[bytes.length / 2] ^= 1; // same size, other content
+		Files.write(graph, bytes);
+		assertMessage(assertThrows(ModelFormatException.class, () -> new Sam2Tracker(checked, new RuntimeOptions(false, 1))), "memory_encoder.onnx is corrupt: sha256");
+	}
 }
