@@ -10,6 +10,7 @@ import ij.gui.Roi;
 import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
+import io.github.sam2fiji.core.io.AtomicOutputs;
 import io.github.sam2fiji.export.CtcExporter;
 
 /** Hands a finished result to ImageJ: ROIs into the ROI Manager, a results table, a CTC export. */
@@ -51,6 +52,15 @@ public final class OutputPublisher {
 	}
 
 	public static void exportCtc(HyperstackTracking.Result result, Path folder) throws IOException {
-		CtcExporter.write(result.labels(), folder);
+		// written beside and renamed: never half a result, never an old result's files mixed in. A
+		// folder holding anything but an earlier CTC result (maskTTT.tif, res_track.txt) is refused,
+		// so no file of the user's is deleted.
+		boolean earlierResult;
+		try (java.util.stream.Stream<Path> files = java.nio.file.Files.isDirectory(folder) ? java.nio.file.Files.list(folder) : java.util.stream.Stream.empty()) {
+			earlierResult = files.allMatch(f -> f.getFileName().toString().matches("mask\\d+\\.tif|res_track\\.txt"));
+		}
+		if (!earlierResult)
+			throw new IllegalArgumentException("Cell Tracking Challenge folder " + folder + " holds other files than a CTC result: choose an empty or new folder");
+		AtomicOutputs.writeFolder(folder, true, temp -> CtcExporter.write(result.labels(), temp));
 	}
 }

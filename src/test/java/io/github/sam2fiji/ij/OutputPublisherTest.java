@@ -52,4 +52,24 @@ class OutputPublisherTest {
 		assertEquals(List.of("object 1-t1", "object 1-t2", "object 1-t3"), rois.stream().map(Roi::getName).sorted().toList());
 		assertEquals(3, result.labels().getOverlay().size());
 	}
+
+	/** A CTC export replaces an earlier result whole (no old time points left) and refuses a folder of other files. */
+	@Test
+	void aCtcExportReplacesAnEarlierResultWholeAndNothingElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		ij.ImageStack stack = new ij.ImageStack(8, 6);
+		for (int t = 0; t < 3; t++) stack.addSlice(new ij.process.ShortProcessor(8, 6));
+		ImagePlus labels = new ImagePlus("l", stack);
+		labels.setDimensions(1, 1, 3);
+		HyperstackTracking.Result result = new HyperstackTracking.Result(labels, List.of(), PromptSet.of(List.of()));
+		java.nio.file.Path ctc = java.nio.file.Files.createDirectories(dir.resolve("ctc"));
+		for (int t = 0; t < 20; t++) java.nio.file.Files.writeString(ctc.resolve(String.format("mask%03d.tif", t)), "old");
+		OutputPublisher.exportCtc(result, ctc);
+		try (var files = java.nio.file.Files.list(ctc)) {
+			assertEquals(List.of("mask000.tif", "mask001.tif", "mask002.tif", "res_track.txt"), files.map(f -> f.getFileName().toString()).sorted().toList());
+		}
+		java.nio.file.Path mine = java.nio.file.Files.createDirectories(dir.resolve("mine"));
+		java.nio.file.Files.writeString(mine.resolve("notes.txt"), "keep me");
+		org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OutputPublisher.exportCtc(result, mine));
+		assertEquals("keep me", java.nio.file.Files.readString(mine.resolve("notes.txt")));
+	}
 }
