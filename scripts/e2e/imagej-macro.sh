@@ -124,7 +124,7 @@ cat "$work/bad.txt"
 grep -qx "SAM 2 Track: Channel 2 does not exist: cells has 1 channel" "$work/bad.txt" || fail "no one-line error for a bad channel"
 grep -q "macro went on" "$work/bad.txt" && fail "the macro was not stopped by the error"
 # Tracking settings from a macro: a bad one is named in one line (a good one is what the CLI's --tracking does, tested there).
-sed -e 's/channel=2/channel=1/' -e 's/label_image=none/label_image=none tracking_settings=[input_scale=2]/' "$work/bad.ijm" > "$work/bad-setting.ijm"
+sed -e 's/channel=2/channel=1/' -e 's/axis=t/axis=z/' -e 's/label_image=none/label_image=none tracking_settings=[input_scale=2]/' "$work/bad.ijm" > "$work/bad-setting.ijm"
 timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/bad-setting.ijm" > "$work/bad-setting.txt" 2>&1 || true
 cat "$work/bad-setting.txt"
 grep -q "^SAM 2 Track: Tracking settings {input_scale=2.0}: inputScale must be in (0, 1\], got 2.0" "$work/bad-setting.txt" || fail "no one-line error for a bad tracking setting"
