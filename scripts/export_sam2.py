@@ -17,6 +17,13 @@ keeps it; the official add_all_frames_to_correct_as_cond=True) or "official" (th
 predictor's default, False).
 --fused-attention writes the memory attention with ONNX Runtime's fused MultiHeadAttention operator
 (see fuse_attention; measured in docs/sam2-java-runtime.md).
+
+--template writes a weight-free graph template instead (docs/model-template.md): the graphs are
+exported without constant folding, so every checkpoint tensor stays an untransformed initializer
+(ONNX Runtime folds at load time); each is then left out and mapped to its checkpoint key. The Java
+converter (io.github.sam2fiji.convert) turns template + official checkpoint into a package with no
+Python. Weights are made pairwise distinct first, so that no two checkpoint tensors can be merged
+into one initializer and every initializer maps to exactly one key.
 """
 
 import argparse
@@ -364,9 +371,9 @@ def official_mask_as_output(model, vision_feat, hr0, hr1, mask):
 # Export
 
 
-def onnx_export(module, args, path, input_names, output_names, dynamic_axes):
+def onnx_export(module, args, path, input_names, output_names, dynamic_axes, fold=True):
     kwargs = dict(opset_version=OPSET, input_names=input_names, output_names=output_names,
-                  dynamic_axes=dynamic_axes, do_constant_folding=True)
+                  dynamic_axes=dynamic_axes, do_constant_folding=fold)
     if "dynamo" in inspect.signature(torch.onnx.export).parameters:
         kwargs["dynamo"] = False  # the TorchScript exporter: the graphs below are tested with it
     with sam2_official.patch_for_onnx_export():
@@ -587,6 +594,10 @@ def export(args, model=None, source_note=None):
             video=True, perturb_constants=args.random_init)
     check_supported(model)
     model.add_all_frames_to_correct_as_cond = args.corrections == "conditioning"
+    if args.template:
+        make_weights_distinct(model, args.seed or 0)
+        template_out, args.out = Path(args.out), tempfile.mkdtemp(prefix="sam2-template-package-")
+        args.force = True
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
         if not args.force:
@@ -609,7 +620,7 @@ def export(args, model=None, source_note=None):
         with torch.no_grad():
             outputs = module(*inputs)
             outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-            onnx_export(module, tuple(inputs), path, input_names, output_names, dynamic)
+            onnx_export(module, tuple(inputs), path, input_names, output_names, dynamic, fold=not args.template)
         unused = restore_unused_inputs(path, input_names, inputs, dynamic)
         graphs[name] = {"file": path.name,
                         "inputs": io_spec(input_names, inputs, dynamic),
@@ -772,6 +783,95 @@ def export(args, model=None, source_note=None):
     print(f"package {out}: {len(files)} files, {total / 1e6:.2f} MB, {time.time() - started:.0f} s")
     if not args.self_check_dir:
         shutil.rmtree(check.folder, ignore_errors=True)
+    if args.template:
+        write_template(out, template_out, model, args)
+        shutil.rmtree(out, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Templates: the graphs without their weights, and where each weight comes from
+
+
+TEMPLATE_FORMAT = "sam2fiji-template"
+TEMPLATE_FORMAT_VERSION = 1
+
+
+def make_weights_distinct(model, seed):
+    """Adds tiny seeded noise to every floating-point tensor of the state dict, so that no two are
+    equal (the official get_clones copies one initialised layer, and the ONNX exporter stores equal
+    initializers once, which would leave one initializer for several checkpoint keys)."""
+    generator = torch.Generator().manual_seed(int(seed) + 104729)
+    with torch.no_grad():
+        for _, tensor in model.state_dict(keep_vars=True).items():
+            if tensor.is_floating_point() and tensor.numel() > 0:
+                tensor.add_(torch.randn(tensor.shape, generator=generator, dtype=tensor.dtype) * 1e-3)
+
+
+def write_template(package, out, model, args):
+    """Template folder OUT from the exported PACKAGE of MODEL: every graph initializer equal to a
+    checkpoint tensor (same shape, same float32 values) is removed and listed as {name, key}; the
+    rest (constants of the architecture: RoPE tables, shapes, scales) stays in the graph."""
+    import onnx
+    from onnx import numpy_helper
+
+    state = {k: v.detach().float().contiguous().numpy() for k, v in model.state_dict().items()}
+    by_value = collections.defaultdict(list)
+    for key, value in state.items():
+        by_value[(value.shape, value.astype("<f4").tobytes())].append(key)
+    shared = [keys for keys in by_value.values() if len(keys) > 1]
+    if shared:
+        raise SystemExit(f"template: checkpoint tensors with equal values, cannot be told apart: {shared[:3]}")
+    manifest = json.loads((package / "model.json").read_text())
+    if out.exists() and any(out.iterdir()):
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    used, kept_bytes, files = set(), 0, {}
+    for name, graph in manifest["graphs"].items():
+        onnx_model = onnx.load(str(package / graph["file"]))
+        weights, keep = [], []
+        for initializer in onnx_model.graph.initializer:
+            value = numpy_helper.to_array(initializer)
+            keys = by_value.get((value.shape, value.astype("<f4").tobytes())) if value.dtype == np.float32 else None
+            if keys:
+                weights.append({"name": initializer.name, "key": keys[0], "shape": list(value.shape)})
+                used.add(keys[0])
+            else:
+                keep.append(initializer)
+                kept_bytes += value.nbytes
+        del onnx_model.graph.initializer[:]
+        onnx_model.graph.initializer.extend(keep)
+        onnx.save(onnx_model, str(out / graph["file"]))
+        graph["weights"] = weights
+        print(f"template {name}: {len(weights)} weights left out, {len(keep)} constants kept, "
+              f"{(out / graph['file']).stat().st_size / 1e3:.0f} kB", flush=True)
+    tensors = {}
+    for name, spec in manifest["tensors"].items():
+        if name not in state:
+            raise SystemExit(f"template: tensor {name} is not a checkpoint key")
+        tensors[name] = {"key": name, "file": spec["file"], "shape": spec["shape"]}
+        used.add(name)
+    for path in sorted(out.iterdir()):
+        files[path.name] = {"size": path.stat().st_size, "sha256": sha256(path)}
+    template = {
+        "format": TEMPLATE_FORMAT,
+        "format_version": TEMPLATE_FORMAT_VERSION,
+        "config": manifest["source"]["config"],
+        "image_size": manifest["architecture"]["image_size"],
+        "source": {"exporter": "scripts/export_sam2.py --template", "torch": torch.__version__, "opset": OPSET},
+        "architecture": manifest["architecture"],
+        "preprocessing": manifest["preprocessing"],
+        "graphs": manifest["graphs"],
+        "tensors": tensors,
+        # the full inventory of the architecture's state dict: a checkpoint must have exactly these
+        "checkpoint": {"keys": {k: list(v.shape) for k, v in state.items()},
+                       "unused_by_graphs": sorted(set(state) - used)},
+        "self_check": manifest.get("self_check"),
+        "files": files,
+    }
+    (out / "template.json").write_text(json.dumps(template, indent=1) + "\n")
+    total = sum(f["size"] for f in files.values())
+    print(f"template {out}: {len(files)} graphs, {total / 1e6:.2f} MB, {len(used)} of {len(state)} checkpoint tensors "
+          f"used, {kept_bytes / 1e6:.2f} MB of constants kept in the graphs", flush=True)
 
 
 class Agreement:
@@ -867,6 +967,9 @@ def parse_args(argv=None):
     p.add_argument("--corrections", choices=("conditioning", "official"), default="conditioning",
                    help="correction policy written to the package (add_all_frames_to_correct_as_cond): "
                         "conditioning (default: corrections persist through re-propagation) or official (False)")
+    p.add_argument("--template", action="store_true",
+                   help="write a weight-free graph template to --out instead of a package (docs/model-template.md); "
+                        "use with --random-init: the weights are only used for the self-check")
     p.add_argument("--tolerance", type=float, default=1e-4,
                    help="absolute part of the self-check tolerance (default 1e-4); an output passes when "
                         "|ONNX Runtime - PyTorch| <= tolerance + relative-tolerance x max |PyTorch output|")

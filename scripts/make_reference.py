@@ -1171,6 +1171,11 @@ def main(argv=None):
                         help="do not (re)export the package (fixtures then need the package from an earlier run)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cases", help="comma-separated subset of case names")
+    parser.add_argument("--save-checkpoint", metavar="PT",
+                        help="also save the tuned model as an official-layout checkpoint ({'model': state_dict}, "
+                             "torch.save) for the Java checkpoint converter's tests")
+    parser.add_argument("--checkpoint-only", action="store_true",
+                        help="with --save-checkpoint: save it and stop (no package, no cases)")
     args = parser.parse_args(argv)
 
     sam2_official.setup(args.sam2_path, threads=args.threads)
@@ -1185,6 +1190,12 @@ def main(argv=None):
     started = time.time()
     tuning = tune_model(model)
     print(f"tuning took {time.time() - started:.0f} s")
+    if args.save_checkpoint:
+        Path(args.save_checkpoint).parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"model": {k: v.detach().clone() for k, v in model.state_dict().items()}}, args.save_checkpoint)
+        print(f"saved the tuned model to {args.save_checkpoint}")
+        if args.checkpoint_only:
+            return
 
     out = Path(args.out)
     package = Path(args.package) if args.package else out / "model"

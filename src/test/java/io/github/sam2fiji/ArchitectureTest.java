@@ -38,6 +38,7 @@ class ArchitectureTest {
 		Map.entry("core.predictor", List.of("core.script", "core.track")),
 		Map.entry("core.script", List.of("core.track")),
 		Map.entry("store", List.of("core.predictor", "core.script", "core.track", "eval", "ij", "ij1", "command", "cli", "imglib2", "export")),
+		Map.entry("convert", List.of("core.predictor", "core.runtime", "core.script", "core.track", "store", "eval", "ij", "ij1", "command", "cli", "imglib2", "export")),
 		Map.entry("eval", List.of("core.predictor", "core.runtime", "store", "ij", "ij1", "command", "cli", "imglib2", "export")),
 		Map.entry("npy", List.of("core.predictor", "store", "eval", "ij", "ij1", "command", "cli")));
 

@@ -3,14 +3,20 @@ package io.github.sam2fiji.core.predictor.parity;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
+import io.github.sam2fiji.convert.CheckpointConverter;
+import io.github.sam2fiji.convert.ModelTemplate;
+import io.github.sam2fiji.convert.TorchCheckpoint;
 import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
@@ -44,9 +50,31 @@ class Sam2ParityTest {
 		return tests.stream();
 	}
 
+	/**
+	 * The same cases on a package converted in Java from a torch.save checkpoint of the reference
+	 * model (test-data/checkpoints/sam2_tiny_reference.pt) through the tiny architecture's weight-free
+	 * template: SAM 2 without Python reproduces the official predictor.
+	 */
+	@TestFactory
+	Stream<DynamicTest> everyReferenceCaseOnAPackageConvertedInJava(@TempDir Path tmp) throws IOException {
+		Path converted = tmp.resolve("converted");
+		try (TorchCheckpoint checkpoint = TorchCheckpoint.open(Path.of("test-data/checkpoints/sam2_tiny_reference.pt"), CancellationToken.NEVER)) {
+			CheckpointConverter.convert(checkpoint, ModelTemplate.open(Path.of("test-data/sam2-tiny/template")), converted,
+				new CheckpointConverter.Options("sam2-tiny-reference-converted", false, null), (d, t, m) -> {}, CancellationToken.NEVER);
+		}
+		List<DynamicTest> tests = new ArrayList<>();
+		for (String name : ReferenceCase.names()) tests.add(DynamicTest.dynamicTest(name, () -> check(ReferenceCase.load(name), converted)));
+		assertTrue(tests.size() >= 20, "expected the reference cases, found " + tests.size());
+		return tests.stream();
+	}
+
 	private static void check(ReferenceCase c) throws IOException {
+		check(c, ReferenceCase.modelFolder());
+	}
+
+	private static void check(ReferenceCase c, Path model) throws IOException {
 		ReferenceCase.Report report;
-		try (Tracker tracker = new Sam2Tracker(ModelPackage.open(ReferenceCase.modelFolder()), new RuntimeOptions(false, 1));
+		try (Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, 1));
 			TrackingSession session = tracker.newSession(c.clip, c.options(SessionOptions.defaultMemoryBudget()))) {
 			report = c.compare(c.replay(session), MIN_IOU, ABS_TOLERANCE, REL_TOLERANCE);
 		}
