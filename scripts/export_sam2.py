@@ -809,8 +809,11 @@ def make_weights_distinct(model, seed):
 
 def write_template(package, out, model, args):
     """Template folder OUT from the exported PACKAGE of MODEL: every graph initializer equal to a
-    checkpoint tensor (same shape, same float32 values) is removed and listed as {name, key}; the
-    rest (constants of the architecture: RoPE tables, shapes, scales) stays in the graph."""
+    checkpoint tensor (same shape, same float32 values) is removed and listed as {name, key}. The
+    rest are constants of the architecture: small ones (shapes, scales) stay in the graph; float32
+    ones of at least --shared-constant-bytes (the memory attention's RoPE tables, 4 MB at 1024, the
+    same for every official architecture of an image size) are moved to OUT/../constants/<sha256>.f32,
+    shared by all templates there, and listed as {name, sha256, shape}."""
     import onnx
     from onnx import numpy_helper
 
@@ -825,16 +828,25 @@ def write_template(package, out, model, args):
     if out.exists() and any(out.iterdir()):
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    used, kept_bytes, files = set(), 0, {}
+    constants_dir = out.parent / "constants"
+    used, kept_bytes, shared_bytes, files = set(), 0, 0, {}
     for name, graph in manifest["graphs"].items():
         onnx_model = onnx.load(str(package / graph["file"]))
-        weights, keep = [], []
+        weights, keep, constants = [], [], []
         for initializer in onnx_model.graph.initializer:
             value = numpy_helper.to_array(initializer)
             keys = by_value.get((value.shape, value.astype("<f4").tobytes())) if value.dtype == np.float32 else None
             if keys:
                 weights.append({"name": initializer.name, "key": keys[0], "shape": list(value.shape)})
                 used.add(keys[0])
+            elif value.dtype == np.float32 and value.nbytes >= args.shared_constant_bytes:
+                data = value.astype("<f4").tobytes()
+                digest = hashlib.sha256(data).hexdigest()
+                constants_dir.mkdir(parents=True, exist_ok=True)
+                if not (constants_dir / f"{digest}.f32").exists():
+                    (constants_dir / f"{digest}.f32").write_bytes(data)
+                constants.append({"name": initializer.name, "sha256": digest, "shape": list(value.shape)})
+                shared_bytes += value.nbytes
             else:
                 keep.append(initializer)
                 kept_bytes += value.nbytes
@@ -842,7 +854,9 @@ def write_template(package, out, model, args):
         onnx_model.graph.initializer.extend(keep)
         onnx.save(onnx_model, str(out / graph["file"]))
         graph["weights"] = weights
-        print(f"template {name}: {len(weights)} weights left out, {len(keep)} constants kept, "
+        if constants:
+            graph["constants"] = constants
+        print(f"template {name}: {len(weights)} weights left out, {len(constants)} shared constants, {len(keep)} constants kept, "
               f"{(out / graph['file']).stat().st_size / 1e3:.0f} kB", flush=True)
     tensors = {}
     for name, spec in manifest["tensors"].items():
@@ -866,12 +880,14 @@ def write_template(package, out, model, args):
         "checkpoint": {"keys": {k: list(v.shape) for k, v in state.items()},
                        "unused_by_graphs": sorted(set(state) - used)},
         "self_check": manifest.get("self_check"),
+        "constants_dir": "../constants",
         "files": files,
     }
     (out / "template.json").write_text(json.dumps(template, indent=1) + "\n")
     total = sum(f["size"] for f in files.values())
     print(f"template {out}: {len(files)} graphs, {total / 1e6:.2f} MB, {len(used)} of {len(state)} checkpoint tensors "
-          f"used, {kept_bytes / 1e6:.2f} MB of constants kept in the graphs", flush=True)
+          f"used, {kept_bytes / 1e6:.2f} MB of constants kept in the graphs, {shared_bytes / 1e6:.2f} MB shared in {constants_dir}",
+          flush=True)
 
 
 class Agreement:
@@ -970,6 +986,9 @@ def parse_args(argv=None):
     p.add_argument("--template", action="store_true",
                    help="write a weight-free graph template to --out instead of a package (docs/model-template.md); "
                         "use with --random-init: the weights are only used for the self-check")
+    p.add_argument("--shared-constant-bytes", type=int, default=1 << 16,
+                   help="with --template: float32 constants of at least this size go to the shared constants folder "
+                        "(default 65536)")
     p.add_argument("--tolerance", type=float, default=1e-4,
                    help="absolute part of the self-check tolerance (default 1e-4); an output passes when "
                         "|ONNX Runtime - PyTorch| <= tolerance + relative-tolerance x max |PyTorch output|")

@@ -129,4 +129,20 @@ timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -b
 cat "$work/bad-setting.txt"
 grep -q "^SAM 2 Track: Tracking settings {input_scale=2.0}: inputScale must be in (0, 1\], got 2.0" "$work/bad-setting.txt" || fail "no one-line error for a bad tracking setting"
 grep -q "macro went on" "$work/bad-setting.txt" && fail "the macro was not stopped by the bad tracking setting"
-echo "imagej-macro.sh: OK (real ImageJ 1, run(\"SAM 2 Track\") with $(basename "$model"))"
+# The model manager in plain ImageJ 1: the catalogue offers the official SAM 2.1 checkpoints; a
+# checkpoint imported without its architecture is refused in one line and the macro stops.
+checkpoint="$PWD/test-data/checkpoints/sam2_tiny_seed0.pt"
+cat > "$work/models.ijm" <<MACRO
+run("SAM 2 Models", "action=list models_dir=[$work/models]");
+run("SAM 2 Models", "action=import source=[$checkpoint] models_dir=[$work/models]");
+print("macro went on after the error");
+MACRO
+timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/models.ijm" > "$work/models.txt" 2>&1 || true
+cat "$work/models.txt"
+grep -q "^sam2.1_hiera_tiny (sam2, Apache-2.0): https://.*sam2.1_hiera_tiny.pt (PyTorch checkpoint, converted on install)" "$work/models.txt" \
+	|| fail "SAM 2 Models does not list the official SAM 2.1 checkpoints"
+grep -qx "SAM 2 Models: sam2_tiny_seed0.pt is a PyTorch checkpoint: choose its architecture (architecture=sam2.1_hiera_t, ...)" "$work/models.txt" \
+	|| fail "no one-line error for a checkpoint without its architecture"
+grep -q "macro went on" "$work/models.txt" && fail "the macro was not stopped by the model manager's error"
+[ -z "$(ls -A "$work/models" 2>/dev/null | grep -v '^catalogue.json$')" ] || fail "the refused import left something in the models folder"
+echo "imagej-macro.sh: OK (real ImageJ 1, run(\"SAM 2 Track\") with $(basename "$model"), run(\"SAM 2 Models\"))"

@@ -6,12 +6,13 @@
 # torch and onnx (Debian: python3-torch python3-onnx python3-omegaconf), Java 17 and Maven.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$here/model" "$here/selfcheck" "$here/template"
+rm -rf "$here/model" "$here/selfcheck" "$here/template" "$here/constants"
 nice "${PYTHON:-/usr/bin/python3}" "$here/../../scripts/export_sam2.py" \
 	--config "$here/sam2_tiny.yaml" --random-init --seed 0 --name sam2-tiny-random-seed0 \
 	--out "$here/model" --self-check-dir "$here/selfcheck" --threads 2
 # The weight-free template of the same architecture (for the Java checkpoint converter's tests;
 # its own weights are made distinct and dropped, so a converted package's weights can only come
-# from the checkpoint).
+# from the checkpoint); its RoPE tables go to constants/.
 nice "${PYTHON:-/usr/bin/python3}" "$here/../../scripts/export_sam2.py" \
-	--config "$here/sam2_tiny.yaml" --random-init --seed 0 --template --out "$here/template" --threads 2
+	--config "$here/sam2_tiny.yaml" --random-init --seed 0 --template --out "$here/template" --threads 2 \
+	--shared-constant-bytes 1024  # small, so that the tiny RoPE tables take the shared-constants path too

@@ -148,7 +148,8 @@ public final class ModelsCli implements Runnable {
 				Set<String> names = installed.stream().map(InstalledModel::name).collect(Collectors.toSet());
 				out.println("Catalogue:");
 				for (CatalogueEntry e : store.catalogue().entries())
-					out.printf(Locale.ROOT, "  %-20s %-6s %8.1f MB  %-8s %s%s%n", e.name(), e.kind(), e.size() / 1e6, e.licence(), e.source(),
+					out.printf(Locale.ROOT, "  %-22s %-6s %s%7.1f MB  %-10s %s%s%s%n", e.name(), e.kind(), e.checkpoint() != null ? "~" : " ", e.size() / 1e6,
+						e.licence(), e.source(), e.checkpoint() != null ? "  (PyTorch checkpoint, converted on install)" : "",
 						names.contains(e.name()) ? "  (installed)" : "");
 			});
 		}
@@ -170,11 +171,21 @@ public final class ModelsCli implements Runnable {
 			description = "a download that receives nothing for this long is broken off (then resumed, a few times) (default: ${DEFAULT-VALUE})")
 		int stallSeconds;
 
+		@Option(names = "--sha256", paramLabel = "HEX", description = "refuse the download unless its sha256 is this (for the official checkpoints, "
+			+ "whose sha256 Meta does not publish, a value you have from elsewhere)")
+		String sha256;
+
+		@Option(names = "--templates-dir", paramLabel = "DIR", description = "for a checkpoint: where its architecture's template is (default: $"
+			+ ModelTemplates.FOLDER_VARIABLE + ", else the plugin's own)")
+		Path templatesDir;
+
 		@Override
 		public Integer call() {
 			return parent.run(spec, (out, progress) -> {
 				if (stallSeconds < 1) throw new IllegalArgumentException("--stall-timeout must be at least 1 second, got " + stallSeconds);
-				out.println("Installed " + name + ": " + parent.store(new HttpDownloader(Duration.ofSeconds(stallSeconds))).fetch(name, progress, CancellationToken.NEVER));
+				ModelStore store = parent.store(new HttpDownloader(Duration.ofSeconds(stallSeconds)))
+					.withTemplates(ModelTemplates.orBundled(templatesDir));
+				out.println("Installed " + name + ": " + store.fetch(name, sha256, progress, CancellationToken.NEVER));
 			});
 		}
 	}
@@ -210,7 +221,8 @@ public final class ModelsCli implements Runnable {
 		@Option(names = "--template", paramLabel = "DIR", description = "with a checkpoint: the weight-free template folder to convert through (docs/model-template.md)")
 		Path template;
 
-		@Option(names = "--templates-dir", paramLabel = "DIR", description = "where --config finds templates (default: $" + ModelTemplates.FOLDER_VARIABLE + ")")
+		@Option(names = "--templates-dir", paramLabel = "DIR", description = "where --config finds templates (default: $" + ModelTemplates.FOLDER_VARIABLE
+			+ ", else the plugin's own)")
 		Path templatesDir;
 
 		@Option(names = "--sha256", paramLabel = "HEX", description = "with a checkpoint: refuse it unless its sha256 is this")
@@ -229,11 +241,12 @@ public final class ModelsCli implements Runnable {
 				}
 				if (!corrections.equals("conditioning") && !corrections.equals("official"))
 					throw new IllegalArgumentException("--corrections must be conditioning or official, got " + corrections);
-				ModelTemplate t = template != null ? ModelTemplate.open(template) : ModelTemplates.locate(templatesDir, config, imageSize);
+				ModelTemplates.Source templates = template != null ? (c, s, scratch) -> ModelTemplate.open(template) : ModelTemplates.orBundled(templatesDir);
 				String fileName = source.getFileName().toString();
 				String installName = name != null ? name : fileName.replaceFirst("\\.(pt|pth)$", "");
 				CheckpointConverter.Options options = new CheckpointConverter.Options(installName, corrections.equals("conditioning"), sha256);
-				out.println("Installed: " + parent.store().importCheckpoint(source, t, options, replace, progress, CancellationToken.NEVER));
+				out.println("Installed: " + parent.store().importCheckpoint(source, templates, config, imageSize, options, replace, progress,
+					CancellationToken.NEVER));
 			});
 		}
 

@@ -1,8 +1,6 @@
 package io.github.sam2fiji.command;
 
 import java.io.File;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -14,6 +12,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
+import io.github.sam2fiji.convert.ConversionException;
+import io.github.sam2fiji.store.ModelActions;
 import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.store.ModelStoreException;
 import io.github.sam2fiji.core.progress.CancelledException;
@@ -24,7 +24,7 @@ import io.github.sam2fiji.core.progress.ProgressListener;
  * {@link ModelStore}). Thin: one call into the store; the report is an output string (shown in a
  * window in the UI, returned to scripts and macros).
  */
-@Plugin(type = Command.class, headless = true, menuPath = "Plugins>Segmentation>SAM 2>SAM 2 Models",
+@Plugin(type = Command.class, headless = true,
 	label = "SAM 2 Models", description = "List, fetch, import or remove SAM 2 for Fiji models")
 public class Sam2ModelsCommand extends ContextCommand {
 
@@ -43,8 +43,13 @@ public class Sam2ModelsCommand extends ContextCommand {
 	@Parameter(label = "Model name (fetch, remove; import: optional)", required = false)
 	private String name = "";
 
-	@Parameter(label = "Import from (folder or archive)", required = false, style = "both")
+	@Parameter(label = "Import from (folder, archive or PyTorch checkpoint .pt)", required = false, style = "both")
 	private File source;
+
+	/** A checkpoint is converted in Java through the plugin's template of this architecture. */
+	@Parameter(label = "Architecture of a checkpoint (import)", required = false, choices = { ModelActions.NOT_A_CHECKPOINT, "sam2.1_hiera_t",
+		"sam2.1_hiera_s", "sam2.1_hiera_b+", "sam2.1_hiera_l" })
+	private String architecture = ModelActions.NOT_A_CHECKPOINT;
 
 	/** Not persisted: a replacement asked for once must not silently apply to later imports. */
 	@Parameter(label = "Replace an installed model of the same name (import)", required = false, persist = false)
@@ -63,31 +68,15 @@ public class Sam2ModelsCommand extends ContextCommand {
 			ProgressListener progress = (done, total, message) -> {
 				if (status != null) status.showStatus((int) Math.min(Integer.MAX_VALUE, done * 1000 / Math.max(1, total)), 1000, message);
 			};
-			report = switch (action) {
-				case "list" -> store.installed(false).stream()
-					.map(m -> String.format(Locale.ROOT, "%s (%s, %.1f MB) %s", m.name(), m.kind(), m.bytes() / 1e6, m.usable() ? "ok" : "BROKEN: " + m.problem()))
-					.collect(Collectors.joining("\n", "Installed in " + store.folder() + ":\n", "\n"))
-					+ store.catalogue().entries().stream().map(e -> e.name() + " (" + e.kind() + ", " + e.licence() + "): " + e.source())
-						.collect(Collectors.joining("\n", "Catalogue:\n", ""))
-					+ store.catalogueProblem().map(problem -> "\n(not listed: " + problem + ")").orElse("");
-				case "fetch" -> "Installed " + name + ": " + store.fetch(required(name), progress, this::isCanceled);
-				case "import" -> {
-					if (source == null || source.getPath().isBlank()) throw new IllegalArgumentException("Nothing to import: give a folder or archive (source=...)");
-					yield "Installed: " + store.importModel(source.toPath(), name == null || name.isBlank() ? null : name, replace, progress, this::isCanceled);
-				}
-				case "remove" -> {
-					store.remove(required(name));
-					yield "Removed " + name;
-				}
-				default -> throw new IllegalArgumentException("Unknown action '" + action + "': use list, fetch, import or remove");
-			};
+			report = new ModelActions(store).run(action, name, source == null || source.getPath().isBlank() ? null : source.toPath(), architecture,
+				replace, progress, this::isCanceled);
 			if (status != null) status.showStatus(action + ": done");
 			if (log != null) log.info(report);
 		}
 		catch (CancelledException e) {
 			if (!isCanceled()) cancel("Cancelled by the user");
 		}
-		catch (ModelStoreException | IllegalArgumentException e) {
+		catch (ModelStoreException | ConversionException | IllegalArgumentException e) {
 			String message = "SAM 2 Models: " + e.getMessage();
 			if (log != null) log.error(message);
 			if (ui != null && !ui.isHeadless()) ui.showDialog(message, "SAM 2 Models", DialogPrompt.MessageType.ERROR_MESSAGE);
@@ -95,8 +84,4 @@ public class Sam2ModelsCommand extends ContextCommand {
 		}
 	}
 
-	private static String required(String name) {
-		if (name == null || name.isBlank()) throw new IllegalArgumentException("Give the model name (name=...)");
-		return name;
-	}
 }

@@ -78,9 +78,13 @@ public final class CheckpointConverter {
 				Map<String, JsonObject> files = new LinkedHashMap<>();
 				for (ModelTemplate.Graph g : template.graphs()) {
 					byte[] graphTemplate = Files.readAllBytes(template.folder().resolve(g.file()));
+					List<OnnxWeights.Weight> initializers = new ArrayList<>(g.weights());
+					initializers.addAll(g.constants());
+					int weights = g.weights().size();
 					try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(folder.resolve(g.file())), 1 << 20)) {
-						OnnxWeights.write(graphTemplate, g.weights(), i -> {
+						OnnxWeights.write(graphTemplate, initializers, i -> {
 							cancel.throwIfCancelled();
+							if (i >= weights) return template.constant(g.constantHashes().get(i - weights), g.constants().get(i - weights).elements());
 							float[] values = checkpoint.floats(g.keys().get(i));
 							done[0] += 4L * values.length;
 							progress.progress(done[0], weightBytes, "Converting " + name + ": " + g.name());

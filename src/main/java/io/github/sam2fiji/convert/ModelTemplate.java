@@ -28,8 +28,12 @@ public final class ModelTemplate {
 	public static final String FORMAT = "sam2fiji-template";
 	public static final int FORMAT_VERSION = 1;
 
-	/** A graph: its file, the weights to put in (in order) and their checkpoint keys. */
-	public record Graph(String name, String file, List<OnnxWeights.Weight> weights, List<String> keys) {}
+	/**
+	 * A graph: its file, the weights to put in (in order) and their checkpoint keys, and the shared
+	 * constants to put in after them (architecture constants kept once for all templates, by sha256).
+	 */
+	public record Graph(String name, String file, List<OnnxWeights.Weight> weights, List<String> keys, List<OnnxWeights.Weight> constants,
+		List<String> constantHashes) {}
 
 	/** A small tensor of the package (tensors/*.f32) and the checkpoint key it is. */
 	public record Tensor(String name, String file, String key, long[] shape) {}
@@ -81,7 +85,18 @@ public final class ModelTemplate {
 					weights.add(new OnnxWeights.Weight(o.get("name").getAsString(), shape(o.get("shape"))));
 					keys.add(o.get("key").getAsString());
 				}
-				graphs.add(new Graph(g.getKey(), spec.get("file").getAsString(), List.copyOf(weights), List.copyOf(keys)));
+				List<OnnxWeights.Weight> constants = new ArrayList<>();
+				List<String> hashes = new ArrayList<>();
+				if (spec.has("constants"))
+					for (JsonElement w : spec.getAsJsonArray("constants")) {
+						JsonObject o = w.getAsJsonObject();
+						constants.add(new OnnxWeights.Weight(o.get("name").getAsString(), shape(o.get("shape"))));
+						String sha256 = o.get("sha256").getAsString();
+						if (!sha256.matches("[0-9a-f]{64}")) throw new ConversionException("Template " + file + " names a constant by a bad sha256: " + sha256);
+						hashes.add(sha256);
+					}
+				graphs.add(new Graph(g.getKey(), spec.get("file").getAsString(), List.copyOf(weights), List.copyOf(keys), List.copyOf(constants),
+					List.copyOf(hashes)));
 			}
 			List<Tensor> tensors = new ArrayList<>();
 			for (Map.Entry<String, JsonElement> t : m.getAsJsonObject("tensors").entrySet()) {
@@ -132,6 +147,30 @@ public final class ModelTemplate {
 	/** Every key of the architecture's state dict with its shape: a checkpoint must have exactly these. */
 	public Map<String, long[]> checkpointKeys() {
 		return checkpointKeys;
+	}
+
+	/**
+	 * The values of a shared constant, checked against its sha256: a file {@code <sha256>.f32}
+	 * (raw little-endian float32) in the folder template.json's {@code constants_dir} names.
+	 */
+	float[] constant(String sha256, long elements) {
+		Path dir = folder.resolve(manifest.has("constants_dir") ? manifest.get("constants_dir").getAsString() : "constants").normalize();
+		Path file = dir.resolve(sha256 + ".f32");
+		try {
+			byte[] bytes = Files.readAllBytes(file);
+			if (bytes.length != 4 * elements || !sha256.equals(java.util.HexFormat.of().formatHex(
+				java.security.MessageDigest.getInstance("SHA-256").digest(bytes))))
+				throw new ConversionException("Template constant " + file + " is damaged; reinstall the plugin");
+			float[] values = new float[(int) elements];
+			java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+			return values;
+		}
+		catch (IOException e) {
+			throw new ConversionException("Template constant " + file + " cannot be read (" + e.getMessage() + "); reinstall the plugin");
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	/** A copy of a part of template.json (architecture, preprocessing, graphs, source). */

@@ -77,11 +77,20 @@ public final class HttpDownloader {
 	 * @param sha256 expected hex sha256, or null to accept any content
 	 */
 	public void download(URI uri, Path target, long expectedSize, String sha256, ProgressListener progress, CancellationToken cancel) {
+		download(uri, target, expectedSize, expectedSize, sha256, progress, cancel);
+	}
+
+	/**
+	 * As {@link #download(URI, Path, long, String, ProgressListener, CancellationToken)}, for a file
+	 * whose exact size may be unknown: {@code limit} bytes at most are accepted (-1: no cap), and a
+	 * server that offers or sends more is stopped there.
+	 */
+	public void download(URI uri, Path target, long expectedSize, long limit, String sha256, ProgressListener progress, CancellationToken cancel) {
 		Path part = target.resolveSibling(target.getFileName() + ".part");
 		try {
 			Files.deleteIfExists(part);
-			if ("file".equalsIgnoreCase(uri.getScheme())) copyLocal(uri, part, expectedSize, progress, cancel);
-			else transfer(uri, part, expectedSize, progress, cancel);
+			if ("file".equalsIgnoreCase(uri.getScheme())) copyLocal(uri, part, limit, progress, cancel);
+			else transfer(uri, part, expectedSize, limit, progress, cancel);
 			verify(uri, part, expectedSize, sha256);
 			Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
@@ -98,7 +107,7 @@ public final class HttpDownloader {
 		}
 	}
 
-	private void transfer(URI uri, Path part, long expectedSize, ProgressListener progress, CancellationToken cancel) throws IOException {
+	private void transfer(URI uri, Path part, long expectedSize, long limit, ProgressListener progress, CancellationToken cancel) throws IOException {
 		long have = 0;
 		String lastProblem = "";
 		for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -135,11 +144,12 @@ public final class HttpDownloader {
 				if (expectedSize > 0 && total > 0 && total != expectedSize)
 					throw new ModelStoreException("Download of " + uri + " offers " + total + " bytes, the catalogue says " + expectedSize
 						+ ": the file at that address is not the catalogued one. Nothing was installed.");
+				if (limit > 0 && total > limit) throw tooLarge(uri, limit);
 				try (FileChannel out = append ? FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
 					: FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
 					for (List<ByteBuffer> chunk; (chunk = body.next(cancel)) != null;) {
 						for (ByteBuffer b : chunk) {
-							if (expectedSize > 0 && have + b.remaining() > expectedSize) throw tooLarge(uri, expectedSize);
+							if (limit > 0 && have + b.remaining() > limit) throw tooLarge(uri, limit);
 							while (b.hasRemaining()) have += out.write(b);
 						}
 						if (cancel.isCancelled()) throw new CancelledException();
@@ -167,8 +177,8 @@ public final class HttpDownloader {
 			+ "). Nothing was installed: check the connection and try again, or download the file by other means and import it.");
 	}
 
-	private static ModelStoreException tooLarge(Object what, long expectedSize) {
-		return new ModelStoreException(what + " sends more than the catalogue's " + expectedSize
+	private static ModelStoreException tooLarge(Object what, long limit) {
+		return new ModelStoreException(what + " sends more than the catalogue's " + limit
 			+ " bytes: stopped there, the file is not the catalogued one. Nothing was installed.");
 	}
 
@@ -179,7 +189,7 @@ public final class HttpDownloader {
 		return m.matches() && Long.parseLong(m.group(1)) == offset;
 	}
 
-	private static void copyLocal(URI uri, Path part, long expectedSize, ProgressListener progress, CancellationToken cancel) throws IOException {
+	private static void copyLocal(URI uri, Path part, long limit, ProgressListener progress, CancellationToken cancel) throws IOException {
 		Path source = Path.of(uri);
 		if (!Files.isRegularFile(source)) throw new ModelStoreException("Model source file not found: " + source);
 		long total = Files.size(source), done = 0;
@@ -188,7 +198,7 @@ public final class HttpDownloader {
 			for (int n; (n = in.read(buffer)) >= 0;) {
 				if (cancel.isCancelled()) throw new CancelledException();
 				// the file may grow while it is read: the cap holds for what is read, not what was listed
-				if (expectedSize > 0 && done + n > expectedSize) throw tooLarge(source, expectedSize);
+				if (limit > 0 && done + n > limit) throw tooLarge(source, limit);
 				out.write(buffer, 0, n);
 				done += n;
 				progress.progress(done, Math.max(1, total), progressText(done, total));

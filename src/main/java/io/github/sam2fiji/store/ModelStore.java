@@ -34,6 +34,7 @@ import io.github.sam2fiji.core.model.ModelFormatException;
 import io.github.sam2fiji.convert.CheckpointConverter;
 import io.github.sam2fiji.convert.ConversionException;
 import io.github.sam2fiji.convert.ModelTemplate;
+import io.github.sam2fiji.convert.ModelTemplates;
 import io.github.sam2fiji.convert.TorchCheckpoint;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.store.catalogue.CatalogueEntry;
@@ -76,17 +77,26 @@ public final class ModelStore {
 	private final String catalogueProblem;
 	private final HttpDownloader downloader;
 	private final NpmPacker npm;
+	/** Where checkpoint entries find the template of their architecture. */
+	private final ModelTemplates.Source templates;
 
 	public ModelStore(Path folder, ModelCatalogue catalogue, HttpDownloader downloader, NpmPacker npm) {
-		this(folder, catalogue, null, downloader, npm);
+		this(folder, catalogue, null, downloader, npm, ModelTemplates.BUNDLED);
 	}
 
-	private ModelStore(Path folder, ModelCatalogue catalogue, String catalogueProblem, HttpDownloader downloader, NpmPacker npm) {
+	private ModelStore(Path folder, ModelCatalogue catalogue, String catalogueProblem, HttpDownloader downloader, NpmPacker npm,
+		ModelTemplates.Source templates) {
 		this.folder = folder.toAbsolutePath().normalize();
 		this.catalogue = catalogue;
 		this.catalogueProblem = catalogueProblem;
 		this.downloader = downloader;
 		this.npm = npm;
+		this.templates = templates;
+	}
+
+	/** This store, with catalogued checkpoints converted through the templates of {@code source}. */
+	public ModelStore withTemplates(ModelTemplates.Source source) {
+		return new ModelStore(folder, catalogue, catalogueProblem, downloader, npm, source);
 	}
 
 	/**
@@ -120,7 +130,7 @@ public final class ModelStore {
 				problem = oneLine(e.getMessage() + "; fix or remove that file");
 			}
 		}
-		return new ModelStore(f, catalogue, problem, downloader, npm);
+		return new ModelStore(f, catalogue, problem, downloader, npm, ModelTemplates.BUNDLED);
 	}
 
 	/** ${@value #FOLDER_VARIABLE} if set, else ~/.sam2fiji/models. */
@@ -223,6 +233,15 @@ public final class ModelStore {
 	 * @return the model's folder
 	 */
 	public Path fetch(String name, ProgressListener progress, CancellationToken cancel) {
+		return fetch(name, null, progress, cancel);
+	}
+
+	/**
+	 * As {@link #fetch(String, ProgressListener, CancellationToken)}; {@code sha256}, when given, is
+	 * what the downloaded file must hash to (for the official SAM 2 checkpoints, whose sha256 is not
+	 * published, a value the user has from elsewhere).
+	 */
+	public Path fetch(String name, String sha256, ProgressListener progress, CancellationToken cancel) {
 		requireCatalogue();
 		CatalogueEntry entry = catalogue.find(name).orElseThrow(() -> new ModelStoreException("Unknown model '" + name + "'. The catalogue has: "
 			+ catalogue.entries().stream().map(CatalogueEntry::name).collect(Collectors.joining(", "))
@@ -230,6 +249,9 @@ public final class ModelStore {
 		Path target = folder.resolve(entry.name());
 		restoreInterrupted(entry.name());
 		if (Files.isDirectory(target) && inspect(entry.name(), target, true).usable()) return target;
+		if (sha256 != null && entry.sha256() != null && !sha256.equalsIgnoreCase(entry.sha256()))
+			throw new ModelStoreException("The catalogue's sha256 of " + name + " is " + entry.sha256() + ", not " + sha256 + ": nothing was fetched");
+		if (entry.checkpoint() != null) return fetchCheckpoint(entry, sha256, progress, cancel);
 		Path staging = newStaging();
 		try {
 			Path delivered;
@@ -252,6 +274,42 @@ public final class ModelStore {
 		}
 		finally {
 			deleteTree(staging);
+		}
+	}
+
+	/** Downloads an official checkpoint and converts it in Java through its bundled template. */
+	private Path fetchCheckpoint(CatalogueEntry entry, String sha256, ProgressListener progress, CancellationToken cancel) {
+		if (!(entry.source() instanceof ModelSource.Url url))
+			throw new ModelStoreException("Catalogue entry " + entry.name() + " is a checkpoint but its source is not a URL");
+		Path staging = newStaging();
+		try {
+			// the template first: a missing one fails before hundreds of megabytes are downloaded
+			ModelTemplate template = templates.find(entry.checkpoint().config(), entry.checkpoint().imageSize(), staging);
+			String file = Path.of(url.uri().getPath()).getFileName().toString();
+			Path delivered = Files.createDirectories(staging.resolve("download")).resolve(file.matches("[A-Za-z0-9._+-]+") ? file : "checkpoint.pt");
+			downloader.download(url.uri(), delivered, entry.exactSize(), entry.downloadLimit(), sha256 != null ? sha256 : entry.sha256(), progress, cancel);
+			return convertAndInstall(delivered, template, new CheckpointConverter.Options(entry.name(), true, null), true, staging, progress, cancel);
+		}
+		catch (ConversionException e) {
+			throw new ModelStoreException(e.getMessage(), e);
+		}
+		catch (IOException e) {
+			throw new ModelStoreException("Cannot install " + entry.name() + " into " + folder + ": " + e.getMessage(), e);
+		}
+		finally {
+			deleteTree(staging);
+		}
+	}
+
+	private Path convertAndInstall(Path checkpoint, ModelTemplate template, CheckpointConverter.Options options, boolean replace, Path staging,
+		ProgressListener progress, CancellationToken cancel) throws IOException {
+		try (TorchCheckpoint source = TorchCheckpoint.open(checkpoint, cancel)) {
+			Path pkg = staging.resolve("package");
+			CheckpointConverter.convert(source, template, pkg, options, progress, cancel);
+			openImported(pkg, checkpoint);
+			Path installed = install(pkg, CatalogueEntry.checkName(options.name()), replace);
+			progress.progress(1, 1, "converted " + checkpoint.getFileName() + " into " + options.name());
+			return installed;
 		}
 	}
 
@@ -317,18 +375,14 @@ public final class ModelStore {
 	 * @param replace whether an installed model of that name is replaced (once the new one is complete)
 	 * @return the model's folder
 	 */
-	public Path importCheckpoint(Path checkpoint, ModelTemplate template, CheckpointConverter.Options options, boolean replace,
-		ProgressListener progress, CancellationToken cancel) {
+	public Path importCheckpoint(Path checkpoint, ModelTemplates.Source templates, String config, int imageSize,
+		CheckpointConverter.Options options, boolean replace, ProgressListener progress, CancellationToken cancel) {
 		String name = CatalogueEntry.checkName(options.name());
 		refuseInstalled(name, replace);
+		if (!Files.isRegularFile(checkpoint)) throw new ModelStoreException("Nothing to import: " + checkpoint + " is not a file");
 		Path staging = newStaging();
-		try (TorchCheckpoint source = TorchCheckpoint.open(checkpoint, cancel)) {
-			Path pkg = staging.resolve("package");
-			CheckpointConverter.convert(source, template, pkg, options, progress, cancel);
-			openImported(pkg, checkpoint);
-			Path installed = install(pkg, name, replace);
-			progress.progress(1, 1, "converted " + checkpoint.getFileName() + " into " + name);
-			return installed;
+		try {
+			return convertAndInstall(checkpoint, templates.find(config, imageSize, staging), options, replace, staging, progress, cancel);
 		}
 		catch (ConversionException e) {
 			throw new ModelStoreException(e.getMessage(), e);

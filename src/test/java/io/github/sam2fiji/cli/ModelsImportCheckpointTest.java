@@ -72,6 +72,8 @@ class ModelsImportCheckpointTest {
 		Path templates = temp.resolve("templates");
 		Path tiny = Files.createDirectories(templates.resolve("sam2_tiny-128"));
 		for (Path f : Files.list(TEMPLATE).toList()) Files.copy(f, tiny.resolve(f.getFileName()));
+		Path constants = Files.createDirectories(templates.resolve("constants")); // shared by the templates of a folder
+		for (Path f : Files.list(TEMPLATE.resolveSibling("constants")).toList()) Files.copy(f, constants.resolve(f.getFileName()));
 		Path models = temp.resolve("models");
 		assertEquals(0, run("models", "import", CHECKPOINTS.resolve("sam2_tiny_seed0_fp16_bare.pt").toString(), "--config", "sam2_tiny",
 			"--image-size", "128", "--templates-dir", templates.toString(), "--corrections", "official", "--models-dir", models.toString()), err.toString());

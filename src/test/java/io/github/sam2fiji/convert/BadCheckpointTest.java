@@ -144,6 +144,27 @@ class BadCheckpointTest {
 		assertFalse(Files.exists(target));
 	}
 
+	/** A template whose shared constant changed on disk is refused, naming the file. */
+	@Test
+	void aDamagedTemplateConstantIsRefused() throws IOException {
+		Path template = Files.createDirectories(tmp.resolve("templates").resolve("tiny"));
+		for (Path f : listing(ConvertCheckpointTest.TEMPLATE)) Files.copy(f, template.resolve(f.getFileName()));
+		Path constants = Files.createDirectories(tmp.resolve("templates").resolve("constants"));
+		for (Path f : listing(ConvertCheckpointTest.TEMPLATE.resolveSibling("constants"))) Files.copy(f, constants.resolve(f.getFileName()));
+		Path damaged = listing(constants).get(0);
+		byte[] bytes = Files.readAllBytes(damaged);
+		bytes[7] ^= 1;
+		Files.write(damaged, bytes);
+		Path target = tmp.resolve("models").resolve("converted");
+		createFolder(target.getParent());
+		try (TorchCheckpoint c = TorchCheckpoint.open(ConvertCheckpointTest.CHECKPOINTS.resolve("sam2_tiny_seed0.pt"), CancellationToken.NEVER)) {
+			ConversionException e = assertThrows(ConversionException.class, () -> CheckpointConverter.convert(c, ModelTemplate.open(template), target,
+				CheckpointConverter.Options.named("x"), (d, t, m) -> {}, CancellationToken.NEVER));
+			assertEquals("Template constant " + damaged + " is damaged; reinstall the plugin", e.getMessage());
+		}
+		assertEquals(List.of(), listing(target.getParent()));
+	}
+
 	/** Views as torch.save keeps them: offsets into a shared storage and a transposed (non-contiguous) tensor. */
 	@Test
 	void viewsAreReadByOffsetAndStride() {

@@ -1,11 +1,9 @@
 package io.github.sam2fiji.convert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,19 +11,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.github.sam2fiji.cli.GraphSelfCheck;
+import io.github.sam2fiji.cli.PackageComparison;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.progress.CancellationToken;
-import io.github.sam2fiji.core.runtime.OnnxRuntime;
-import io.github.sam2fiji.core.runtime.RuntimeOptions;
-import io.github.sam2fiji.npy.NpyArray;
 
 /**
  * Checkpoints written by torch.save (test-data/checkpoints/make.py) converted in Java through the
@@ -124,43 +116,15 @@ class ConvertCheckpointTest {
 
 	/** The graphs of two packages run on the self-check inputs: max abs difference per graph. */
 	static Map<String, Double> compareGraphs(Path a, Path b) throws IOException, OrtException {
-		return compare(a, b, false);
+		Map<String, Double> out = new LinkedHashMap<>();
+		PackageComparison.compare(SELFCHECK, a, b, 1).forEach((graph, d) -> out.put(graph, d.maxAbs()));
+		return out;
 	}
 
+	/** As {@link #compareGraphs}, each difference over the largest |value| of b's output. */
 	static Map<String, Double> compareGraphsRelative(Path a, Path b) throws IOException, OrtException {
-		return compare(a, b, true);
-	}
-
-	private static Map<String, Double> compare(Path a, Path b, boolean relative) throws IOException, OrtException {
-		JsonObject spec = JsonParser.parseString(Files.readString(SELFCHECK.resolve("cases.json"))).getAsJsonObject();
-		OnnxRuntime runtime = new OnnxRuntime(new RuntimeOptions(false, 1));
-		Map<String, Double> worst = new LinkedHashMap<>();
-		for (JsonElement element : spec.getAsJsonArray("cases")) {
-			JsonObject c = element.getAsJsonObject();
-			String graph = c.get("graph").getAsString();
-			Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-			try (OrtSession sa = runtime.open(a.resolve(graph)); OrtSession sb = runtime.open(b.resolve(graph))) {
-				for (Map.Entry<String, JsonElement> e : c.getAsJsonObject("inputs").entrySet())
-					inputs.put(e.getKey(), NpyArray.read(SELFCHECK.resolve(e.getValue().getAsString())).toTensor(runtime.environment()));
-				try (OrtSession.Result ra = sa.run(inputs); OrtSession.Result rb = sb.run(inputs)) {
-					for (String output : c.getAsJsonObject("outputs").keySet()) {
-						float[] x = NpyArray.fromTensor((OnnxTensor) ra.get(output).orElseThrow()).floats();
-						float[] y = NpyArray.fromTensor((OnnxTensor) rb.get(output).orElseThrow()).floats();
-						assertEquals(x.length, y.length);
-						double diff = 0, max = 0;
-						for (int i = 0; i < x.length; i++) {
-							diff = Math.max(diff, Math.abs((double) x[i] - y[i]));
-							max = Math.max(max, Math.abs(y[i]));
-						}
-						assertFalse(Double.isNaN(diff));
-						worst.merge(graph, relative ? (max == 0 ? diff : diff / max) : diff, Math::max);
-					}
-				}
-			}
-			finally {
-				for (OnnxTensor t : inputs.values()) t.close();
-			}
-		}
-		return worst;
+		Map<String, Double> out = new LinkedHashMap<>();
+		PackageComparison.compare(SELFCHECK, a, b, 1).forEach((graph, d) -> out.put(graph, d.maxRelative()));
+		return out;
 	}
 }

@@ -75,7 +75,7 @@ public final class ModelCatalogue {
 
 	/** The entry whose delivered file has this sha256 (to recognise a file imported offline). */
 	public Optional<CatalogueEntry> findBySha256(String sha256) {
-		return entries.values().stream().filter(e -> e.sha256().equalsIgnoreCase(sha256)).findFirst();
+		return entries.values().stream().filter(e -> e.sha256() != null && e.sha256().equalsIgnoreCase(sha256)).findFirst();
 	}
 
 	static ModelCatalogue parse(Reader reader, String where) {
@@ -121,9 +121,15 @@ public final class ModelCatalogue {
 				}
 			recipe = new PackageRecipe(files, p.has("manifest") ? p.getAsJsonObject("manifest") : new JsonObject(), expose);
 		}
+		CatalogueEntry.Checkpoint checkpoint = null;
+		if (o.has("checkpoint") && o.get("checkpoint").isJsonObject()) {
+			JsonObject c = o.getAsJsonObject("checkpoint");
+			checkpoint = new CatalogueEntry.Checkpoint(text(c, "config", true), c.has("image_size") ? c.get("image_size").getAsInt() : 1024);
+		}
+		long size = o.has("size") ? o.get("size").getAsLong() : checkpoint != null && o.has("approximate_size") ? o.get("approximate_size").getAsLong() : -1;
 		return new CatalogueEntry(text(o, "name", true), text(o, "kind", true), ModelSource.parse(text(o, "source", true)),
-			text(o, "sha256", true), o.has("size") ? o.get("size").getAsLong() : -1, text(o, "licence", false),
-			text(o, "citation", false), text(o, "notes", false), recipe);
+			checkpoint == null ? text(o, "sha256", true) : (o.has("sha256") ? text(o, "sha256", true) : null), size, text(o, "licence", false),
+			text(o, "citation", false), text(o, "notes", false), recipe, checkpoint);
 	}
 
 	private static String text(JsonObject o, String key, boolean required) {
