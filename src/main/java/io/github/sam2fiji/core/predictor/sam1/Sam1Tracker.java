@@ -52,7 +52,9 @@ public final class Sam1Tracker implements Tracker {
 
 	@Override
 	public String describe() {
-		return model.name() + " (SAM 1 interface" + (spec.exposesAllCandidates() ? ", all candidates" : ", single-mask decoder") + "), " + runtime.describe();
+		// says which family runs: a SAM 1 image model has no video memory, its masks are carried frame to frame
+		return model.name() + " (SAM 1 image model, mask carried frame to frame" + (spec.exposesAllCandidates() ? ", all candidates" : ", single-mask decoder") + "), "
+			+ runtime.describe();
 	}
 
 	@Override

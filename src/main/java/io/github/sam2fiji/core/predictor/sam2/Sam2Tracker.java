@@ -19,6 +19,8 @@ public final class Sam2Tracker implements Tracker {
 	private final Sam2FrameStep step;
 	private final OnnxRuntime runtime;
 	private final PercentileNormalization normalization;
+	/** "SAM 2.1 hiera-t" from the package's source config; the log line says which family runs. */
+	private final String family;
 
 	public Sam2Tracker(ModelPackage model, RuntimeOptions options) {
 		this(model, options, PercentileNormalization.DEFAULT);
@@ -30,6 +32,16 @@ public final class Sam2Tracker implements Tracker {
 		this.model = new Sam2Model(model, runtime);
 		this.step = new Sam2FrameStep(this.model);
 		this.normalization = normalization;
+		this.family = family(model);
+	}
+
+	/** "SAM 2.1 hiera-t" for config sam2.1_hiera_t, "SAM 2 hiera-b+" for sam2_hiera_b+, else "SAM 2 (CONFIG)". */
+	static String family(ModelPackage model) {
+		com.google.gson.JsonObject source = model.manifest().getAsJsonObject("source");
+		String config = source != null && source.has("config") && source.get("config").isJsonPrimitive() ? source.get("config").getAsString() : "";
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("sam(2(?:\\.1)?)_hiera_(t|s|b\\+|l)").matcher(config);
+		if (m.matches()) return "SAM " + m.group(1) + " hiera-" + m.group(2);
+		return config.isEmpty() ? "SAM 2" : "SAM 2 (" + config + ")";
 	}
 
 	/**
@@ -66,7 +78,7 @@ public final class Sam2Tracker implements Tracker {
 
 	@Override
 	public String describe() {
-		return model.name() + " (SAM 2, " + imageSize() + " px) on " + runtime.describe();
+		return model.name() + " (" + family + ", video memory, " + imageSize() + " px) on " + runtime.describe();
 	}
 
 	@Override
