@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -16,6 +18,7 @@ import ij.io.Opener;
 import ij.process.ImageProcessor;
 
 import io.github.sam2fiji.eval.CtcScores;
+import io.github.sam2fiji.eval.CtcValidity;
 import io.github.sam2fiji.eval.FrameMatch;
 import io.github.sam2fiji.eval.TrackFiles;
 import io.github.sam2fiji.eval.TrackRecord;
@@ -42,7 +45,10 @@ final class CtcFolders {
 		int[] frame(int t) throws IOException;
 	}
 
-	static CtcScores score(Path groundTruth, Path result) throws IOException {
+	/** Scores, or the reason the result is not a valid CTC result (then it is not scored, as in the official evaluation). */
+	record Outcome(Optional<String> invalid, CtcScores scores) {}
+
+	static Outcome score(Path groundTruth, Path result) throws IOException {
 		Path tra = groundTruth.resolve("TRA");
 		Path trackFile = tra.resolve("man_track.txt");
 		if (!Files.isRegularFile(trackFile))
@@ -57,12 +63,21 @@ final class CtcFolders {
 
 		ResultFrames res;
 		List<TrackRecord> resultTracks = null;
+		IntFunction<String> maskName = t -> "frame " + t;
 		if (Files.isDirectory(result)) {
 			TreeMap<Integer, Path> masks = numbered(result, RES_FILE);
 			for (int t = 0; t < frames; t++)
 				if (!masks.containsKey(t)) throw new IllegalArgumentException(result + " has no mask file for frame " + t + " (expected mask" + String.format("%03d", t) + ".tif)");
+			maskName = t -> masks.get(t).getFileName().toString();
 			Path resTrack = result.resolve("res_track.txt");
-			if (Files.isRegularFile(resTrack)) resultTracks = TrackFiles.parse(Files.readString(resTrack), resTrack.toString());
+			if (Files.isRegularFile(resTrack)) {
+				try {
+					resultTracks = TrackFiles.parse(Files.readString(resTrack), resTrack.toString());
+				}
+				catch (IllegalArgumentException e) { // a negative parent, an end before the begin: the official validator's refusals too
+					return new Outcome(Optional.of(e.getMessage()), null);
+				}
+			}
 			res = new ResultFrames() {
 				@Override
 				public int[] frame(int t) throws IOException {
@@ -83,10 +98,14 @@ final class CtcFolders {
 				int[] segFrame = labels(open(segmentation.get(t)), segmentation.get(t));
 				segmented.add(FrameMatch.of(segFrame, check(resultFrame, segFrame, t)));
 			}
-			if (resultTracks == null) resultLabels.add(FrameMatch.labelsIn(resultFrame));
+			resultLabels.add(FrameMatch.labelsIn(resultFrame));
 		}
-		if (resultTracks == null) resultTracks = TrackFiles.fromLabels(resultLabels);
-		return CtcScores.of(referenceTracks, resultTracks, tracking, segmented);
+		if (resultTracks == null) resultTracks = TrackFiles.fromLabels(resultLabels); // a label stack: its IDs are its tracks
+		else {
+			Optional<String> invalid = CtcValidity.problem(resultTracks, resultLabels, maskName);
+			if (invalid.isPresent()) return new Outcome(invalid, null);
+		}
+		return new Outcome(Optional.empty(), CtcScores.of(referenceTracks, resultTracks, tracking, segmented));
 	}
 
 	private static int[] check(int[] result, int[] reference, int t) {

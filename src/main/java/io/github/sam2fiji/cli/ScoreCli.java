@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /** {@code score --gt SEQ_GT --res SEQ_RES}: Cell Tracking Challenge measures of a result. */
 @Command(name = "score", mixinStandardHelpOptions = true,
 	description = { "Scores a tracking result against Cell Tracking Challenge ground truth: SEG, DET, TRA as the challenge defines them,",
-		"plus ID persistence per ground-truth track and ID switches. The last line is",
+		"plus ID persistence per ground-truth track and ID switches. A CTC result folder is first checked with the challenge's",
+		"validity rules (\"Valid: 0\" and the reason, exit 1, no measures, when it breaks one). The last line is",
 		"SEG=0.xxx DET=0.xxx TRA=0.xxx persistence=0.xxx switches=N" })
 public final class ScoreCli implements Callable<Integer> {
 
@@ -32,7 +33,17 @@ public final class ScoreCli implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		PrintWriter err = spec.commandLine().getErr();
 		try {
-			CtcScores scores = CtcFolders.score(groundTruth, result);
+			CtcFolders.Outcome outcome = CtcFolders.score(groundTruth, result);
+			if (outcome.invalid().isPresent()) {
+				// as the official evaluation: an invalid result gets no measures
+				out.println("Valid: 0 (" + outcome.invalid().get() + ")");
+				out.flush();
+				err.println("score: " + result + " is not a valid CTC result, not scored: " + outcome.invalid().get());
+				err.flush();
+				return 1;
+			}
+			CtcScores scores = outcome.scores();
+			out.println("Valid: 1");
 			out.println(scores.details());
 			out.println(scores.summary());
 			out.flush();

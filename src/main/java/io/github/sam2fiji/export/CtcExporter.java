@@ -17,11 +17,15 @@ import ij.process.ImageProcessor;
  * Writes a label image in the Cell Tracking Challenge result format: one uncompressed 16-bit
  * TIFF per time point, {@code maskTTT.tif} (all z slices of that time point; three digits, more
  * when there are over 1000 time points), and {@code res_track.txt} with one line "L B E P" per
- * label: label, first and last time point where it has pixels (0-based), parent 0 (SAM 2 does not
- * divide objects). A label that is absent for some time points in between keeps its ID across
- * the gap.
+ * track: label, first and last time point (0-based), parent. A CTC track must be present on every
+ * time point from B to E, so an object that is absent for some time points and comes back ends its
+ * track at the gap: the return is a new track, with a new label (above every label of the image)
+ * and the old track as its parent, as the challenge's format and validator require. The label
+ * image itself keeps the object's one ID.
  */
 public final class CtcExporter {
+
+	private static final int MAX_LABEL = 0xffff;
 
 	private CtcExporter() {}
 
@@ -34,22 +38,19 @@ public final class CtcExporter {
 	public static void write(ImagePlus labels, Path folder) throws IOException {
 		if (labels.getBitDepth() != 16 || labels.getNChannels() != 1)
 			throw new IllegalArgumentException("CTC export needs a 16-bit single-channel label image, " + labels.getTitle() + " is " + labels.getBitDepth() + "-bit with " + labels.getNChannels() + " channels");
-		Files.createDirectories(folder);
 		int nz = labels.getNSlices(), nt = labels.getNFrames(), digits = digits(nt);
-		Map<Integer, int[]> spans = new TreeMap<>();
+		Tracks tracks = Tracks.of(labels);
+		Files.createDirectories(folder);
 		for (int t = 1; t <= nt; t++) {
 			ImageStack timePoint = new ImageStack(labels.getWidth(), labels.getHeight());
 			for (int z = 1; z <= nz; z++) {
-				ImageProcessor plane = labels.getStack().getProcessor(labels.getStackIndex(1, z, t));
-				timePoint.addSlice(plane.duplicate());
+				ImageProcessor plane = labels.getStack().getProcessor(labels.getStackIndex(1, z, t)).duplicate();
 				short[] pixels = (short[]) plane.getPixels();
-				for (short p : pixels) {
-					int id = p & 0xffff;
-					if (id == 0) continue;
-					int[] span = spans.computeIfAbsent(id, k -> new int[] { Integer.MAX_VALUE, -1 });
-					span[0] = Math.min(span[0], t - 1);
-					span[1] = Math.max(span[1], t - 1);
+				for (int i = 0; i < pixels.length; i++) {
+					int id = pixels[i] & 0xffff;
+					if (id != 0) pixels[i] = (short) tracks.label(id, t - 1);
 				}
+				timePoint.addSlice(plane);
 			}
 			ImagePlus out = new ImagePlus("mask", timePoint);
 			out.setCalibration(labels.getCalibration().copy());
@@ -58,9 +59,58 @@ public final class CtcExporter {
 			boolean ok = nz > 1 ? saver.saveAsTiffStack(file.toString()) : saver.saveAsTiff(file.toString());
 			if (!ok) throw new IOException("Cannot write " + file);
 		}
-		List<String> lines = new ArrayList<>();
-		for (Map.Entry<Integer, int[]> e : spans.entrySet())
-			lines.add(e.getKey() + " " + e.getValue()[0] + " " + e.getValue()[1] + " 0");
-		Files.write(folder.resolve("res_track.txt"), lines);
+		Files.write(folder.resolve("res_track.txt"), tracks.lines());
+	}
+
+	/** The CTC tracks of a label image: each object's runs of consecutive time points, the later ones as new labels with a parent. */
+	private static final class Tracks {
+
+		/** Per object ID, its CTC label at each time point (0 where absent). */
+		private final Map<Integer, int[]> labelAt = new TreeMap<>();
+		private final List<String> lines = new ArrayList<>();
+
+		static Tracks of(ImagePlus labels) throws IOException {
+			int nz = labels.getNSlices(), nt = labels.getNFrames();
+			Map<Integer, boolean[]> present = new TreeMap<>();
+			int maxId = 0;
+			for (int t = 1; t <= nt; t++)
+				for (int z = 1; z <= nz; z++)
+					for (short p : (short[]) labels.getStack().getProcessor(labels.getStackIndex(1, z, t)).getPixels()) {
+						int id = p & 0xffff;
+						if (id == 0) continue;
+						present.computeIfAbsent(id, k -> new boolean[nt])[t - 1] = true;
+						maxId = Math.max(maxId, id);
+					}
+			Tracks tracks = new Tracks();
+			int next = maxId + 1;
+			for (Map.Entry<Integer, boolean[]> e : present.entrySet()) {
+				boolean[] at = e.getValue();
+				int[] label = new int[nt];
+				int parent = 0;
+				for (int t = 0; t < nt; t++) {
+					if (!at[t] || (t > 0 && at[t - 1])) continue;
+					int end = t;
+					while (end + 1 < nt && at[end + 1]) end++;
+					int track = parent == 0 ? e.getKey() : next++;
+					if (track > MAX_LABEL)
+						throw new IOException("The CTC result needs more than " + MAX_LABEL + " labels (objects that leave and return start new tracks); "
+							+ "16-bit masks cannot hold them");
+					for (int u = t; u <= end; u++) label[u] = track;
+					tracks.lines.add(track + " " + t + " " + end + " " + parent);
+					parent = track;
+				}
+				tracks.labelAt.put(e.getKey(), label);
+			}
+			tracks.lines.sort(java.util.Comparator.comparingInt(line -> Integer.parseInt(line.substring(0, line.indexOf(' ')))));
+			return tracks;
+		}
+
+		int label(int id, int t) {
+			return labelAt.get(id)[t];
+		}
+
+		List<String> lines() {
+			return lines;
+		}
 	}
 }

@@ -117,6 +117,20 @@ class ScoreCliTest {
 		assertEquals(1 - 10 * 8 / 280.0, s[1], 0.0005, "8 missed markers cost FN 10 each of 28 markers");
 	}
 
+	/** A track absent on some frames of its span: the official validator refuses the result, and so does score (no measures). */
+	@Test
+	void aResultWithAGappedTrackIsInvalidAndNotScored() throws IOException {
+		Path res = result("gap", (t, x, y) -> {
+			int v = truth(t, x, y);
+			return v == 1 && t == 3 ? 0 : v; // object 1 missing on frame 3, its track still says 0..7
+		}, "1 0 7 0\n2 0 7 0\n3 0 3 0\n4 4 7 3\n5 4 7 3\n");
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		int code = new CommandLine(new ScoreCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", res.toString());
+		assertEquals(1, code);
+		assertEquals("Valid: 0 (Label 1 in res_track but not in mask mask003.tif.)", out.toString().strip());
+		assertTrue(err.toString().startsWith("score: " + res + " is not a valid CTC result, not scored: Label 1 in res_track"), err.toString());
+	}
+
 	@Test
 	void badInputGivesAOneLineReason() throws IOException {
 		StringWriter err = new StringWriter();

@@ -30,7 +30,8 @@ class CtcExporterTest {
 			if (t == 2 || t == 4) ip.set(10, 5, 7);
 		}
 		CtcExporter.write(labels, dir);
-		assertEquals(List.of("3 0 2 0", "7 1 3 0"), Files.readAllLines(dir.resolve("res_track.txt")));
+		// object 7's return after the gap is a new track (label 8, above every label) with 7 as its parent
+		assertEquals(List.of("3 0 2 0", "7 1 1 0", "8 3 3 7"), Files.readAllLines(dir.resolve("res_track.txt")));
 		for (int t = 0; t < 4; t++) {
 			Path file = dir.resolve(String.format("mask%03d.tif", t));
 			assertTrue(Files.isRegularFile(file), file.toString());
@@ -39,7 +40,9 @@ class CtcExporterTest {
 			ImagePlus mask = IJ.openImage(file.toString());
 			assertEquals(16, mask.getBitDepth());
 			assertEquals(t <= 2 ? 3 : 0, (int) mask.getProcessor().getf(2, 2));
+			assertEquals(t == 1 ? 7 : t == 3 ? 8 : 0, (int) mask.getProcessor().getf(10, 5), "t " + t);
 		}
+		assertEquals(7, (int) labels.getStack().getProcessor(4).getf(10, 5), "the label image keeps the object's one ID");
 		assertTrue(new Opener().openImage(dir.resolve("mask001.tif").toString()).getProcessor().getf(10, 5) == 7);
 	}
 
