@@ -21,6 +21,7 @@ public final class LabelRois {
 	 * aware) and, for IDs up to 255, in the ROI group of its ID.
 	 */
 	public static List<Roi> of(ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names) {
+		fillImageJGroupColours();
 		List<Roi> rois = new ArrayList<>();
 		int w = labels.getWidth(), h = labels.getHeight();
 		boolean hyperstack = labels.getNSlices() > 1 && labels.getNFrames() > 1;
@@ -43,5 +44,27 @@ public final class LabelRois {
 			rois.add(roi);
 		}
 		return rois;
+	}
+
+	/**
+	 * ImageJ 1 colours a ROI group from {@code luts/Glasbey.lut}, read into a private cache on first
+	 * use; where that file is missing (plain ImageJ 1 installs) every {@code setGroup} logs "LUT not
+	 * found" and the ROI stays in the default colour. Fills that cache with the plugin's own
+	 * glasbey-like table when it is empty; an ImageJ without the field is left as it is.
+	 */
+	static void fillImageJGroupColours() {
+		try {
+			java.lang.reflect.Field cache = Roi.class.getDeclaredField("glasbeyLut");
+			cache.setAccessible(true);
+			synchronized (Roi.class) {
+				if (cache.get(null) == null) {
+					ij.process.LUT fromFile = ij.plugin.LutLoader.openLut("noerror:" + ij.IJ.getDir("luts") + "Glasbey.lut");
+					cache.set(null, fromFile != null ? fromFile : GlasbeyLut.create());
+				}
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException e) {
+			// another ImageJ version: its own group colours (and messages) apply
+		}
 	}
 }
