@@ -142,6 +142,12 @@ final class CtcFolders {
 	}
 
 	private static ImagePlus open(Path file) {
+		try {
+			InputStacks.checkComplete(file); // ImageJ reads a truncated TIFF as if complete (the rest zero)
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage(), e);
+		}
 		ImagePlus imp = new Opener().openImage(file.toString());
 		if (imp == null) throw new IllegalArgumentException("Cannot read " + file + " as a TIFF image");
 		return imp;

@@ -43,7 +43,7 @@ final class InputStacks {
 	 * Checks that the planes the header promises are all in the file (uncompressed TIFFs, as ImageJ
 	 * writes them); returns {width, height, planes} from the header.
 	 */
-	private static long[] checkComplete(Path file) throws IOException {
+	static long[] checkComplete(Path file) throws IOException {
 		FileInfo[] info;
 		try {
 			Path dir = file.toAbsolutePath().getParent();

@@ -131,6 +131,20 @@ class ScoreCliTest {
 		assertTrue(err.toString().startsWith("score: " + res + " is not a valid CTC result, not scored: Label 1 in res_track"), err.toString());
 	}
 
+	/** ImageJ reads a truncated TIFF as a complete one with the rest zero; score refuses it instead of scoring it. */
+	@Test
+	void aTruncatedMaskIsRefusedNotScored() throws IOException {
+		Path res = result("truncated", (t, x, y) -> truth(t, x, y), "1 0 7 0\n2 0 7 0\n3 0 3 0\n4 4 7 3\n5 4 7 3\n");
+		Path mask = res.resolve("mask002.tif");
+		byte[] bytes = Files.readAllBytes(mask);
+		Files.write(mask, java.util.Arrays.copyOf(bytes, bytes.length - 600));
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		int code = new CommandLine(new ScoreCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("--gt", gt.toString(), "--res", res.toString());
+		assertEquals(1, code);
+		assertEquals("", out.toString());
+		assertTrue(err.toString().startsWith("score: " + mask + ": truncated: the header declares 1 planes"), err.toString());
+	}
+
 	@Test
 	void badInputGivesAOneLineReason() throws IOException {
 		StringWriter err = new StringWriter();
