@@ -77,6 +77,9 @@ print("labels: " + getWidth() + " x " + getHeight() + " x " + nSlices + ", " + b
 saveAs("Tiff", "$work/labels.tif");
 print("ROIs after tracking: " + roiManager("count"));
 print("results rows: " + nResults);
+// A re-run with the output ROIs still in the ROI Manager: they are not read back as prompts.
+selectImage("cells.tif");
+run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=both label_image=none tracking_settings=[max_held_frames=2]");
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
@@ -90,6 +93,10 @@ grep -q "results rows: 10" "$work/log.txt" || fail "the Results table lacks 2 ob
 grep -q "labels: 96 x 80 x 5, 16-bit" "$work/log.txt" || fail "label image of the wrong shape or type"
 grep -q "2 objects; prompts on 2 frames: 1 positive click, 1 negative click, 0 boxes, 1 mask" "$work/log.txt" || fail "the ROIs were not read as 2 objects (a click, a negative click, a mask)"
 [ -f "$work/ctc/res_track.txt" ] && [ -f "$work/ctc/mask004.tif" ] || fail "no CTC export"
+grep -q "SAM 2 Track: 10 ROIs are outputs of an earlier run (property sam2fiji_output), not used as prompts" "$work/log.txt" \
+	|| fail "the re-run did not leave the first run's output ROIs out of its prompts"
+[ "$(grep -c "2 objects; prompts on 2 frames: 1 positive click, 1 negative click, 0 boxes, 1 mask" "$work/log.txt")" -eq 2 ] \
+	|| fail "the re-run did not read the same 2 objects"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO
 setBatchMode(true);

@@ -62,6 +62,7 @@ public class Sam2SegmentCommand extends ContextCommand {
 	public void run() {
 		labels = CommandRunner.run(this, "SAM 2 Segment", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (rois.note() != null && log != null) log.info("SAM 2 Segment: " + rois.note());
 			return new TrackRequest(image, TrackAxis.AUTO, channel, Direction.BOTH, CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), true, null);
 		}, new CommandRunner.Outputs(add_rois, results_table, null), log, ui);
 	}

@@ -79,6 +79,7 @@ public class Sam2TrackCommand extends ContextCommand {
 	public void run() {
 		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (rois.note() != null && log != null) log.info("SAM 2 Track: " + rois.note());
 			PromptScript script = prompt_script == null || prompt_script.getPath().isEmpty() ? null : readScript(prompt_script.toPath());
 			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(),
 				rois.imageSelection(), false, script);

@@ -80,19 +80,38 @@ public final class ImageJTracking {
 
 	/**
 	 * The ROIs the user means as prompts: the ROI Manager's when it has any (in a batch-mode macro,
-	 * the macro's hidden ROI Manager), else the image's selection.
+	 * the macro's hidden ROI Manager), else the image's selection. Output ROIs of an earlier run
+	 * ({@link LabelRois#OUTPUT_PROPERTY}) are never prompts: they are left out and counted.
 	 *
 	 * @return the ROIs and whether they are the image's selection
 	 */
 	public static PromptRois promptRois(ImagePlus image) {
 		RoiManager manager = RoiManager.getInstance();
 		if (manager == null && Interpreter.isBatchMode()) manager = Interpreter.getBatchModeRoiManager();
-		if (manager != null && manager.getCount() > 0) return new PromptRois(Arrays.asList(manager.getRoisAsArray()), false);
-		Roi selection = image == null ? null : image.getRoi();
-		return new PromptRois(selection == null ? List.of() : List.of(selection), true);
+		List<Roi> managed = manager == null ? List.of() : Arrays.asList(manager.getRoisAsArray());
+		return choose(managed, image == null ? null : image.getRoi());
 	}
 
-	/** ROIs for prompts and where they came from. */
-	public record PromptRois(List<Roi> rois, boolean imageSelection) {
+	/** {@link #promptRois(ImagePlus)} on given ROI Manager ROIs and selection. */
+	static PromptRois choose(List<Roi> managed, Roi selection) {
+		List<Roi> prompts = managed.stream().filter(r -> !isOutput(r)).toList();
+		int outputs = managed.size() - prompts.size();
+		if (!prompts.isEmpty()) return new PromptRois(prompts, false, outputs);
+		if (selection != null && isOutput(selection)) return new PromptRois(List.of(), true, outputs + 1);
+		return new PromptRois(selection == null ? List.of() : List.of(selection), true, outputs);
+	}
+
+	private static boolean isOutput(Roi roi) {
+		return "true".equals(roi.getProperty(LabelRois.OUTPUT_PROPERTY));
+	}
+
+	/** ROIs for prompts, where they came from, and how many output ROIs of an earlier run were left out. */
+	public record PromptRois(List<Roi> rois, boolean imageSelection, int outputsLeftOut) {
+
+		/** A line for the log when output ROIs were left out, else null. */
+		public String note() {
+			return outputsLeftOut == 0 ? null : outputsLeftOut + " ROI" + (outputsLeftOut == 1 ? " is an output" : "s are outputs")
+				+ " of an earlier run (property " + LabelRois.OUTPUT_PROPERTY + "), not used as prompts";
+		}
 	}
 }

@@ -13,6 +13,12 @@ import ij.process.ImageProcessor;
 /** Outlines of every object on every plane of a label image, as ROIs positioned on their plane. */
 public final class LabelRois {
 
+	/**
+	 * ROI property marking the plugin's output ROIs (value "true"), so that a later run never reads
+	 * them back as prompts (they survive saving the ROI Manager's ROIs).
+	 */
+	public static final String OUTPUT_PROPERTY = "sam2fiji_output";
+
 	private LabelRois() {}
 
 	/**
@@ -41,6 +47,7 @@ public final class LabelRois {
 			if (hyperstack) roi.setPosition(0, m.z(), m.t());
 			else if (labels.getStackSize() > 1) roi.setPosition(index);
 			if (m.objectId() <= 255) roi.setGroup(m.objectId());
+			roi.setProperty(OUTPUT_PROPERTY, "true");
 			rois.add(roi);
 		}
 		return rois;

@@ -88,6 +88,7 @@ public class Sam2Plugin implements PlugIn {
 			ImagePlus labelImage = NONE.equals(labelTitle) ? null : WindowManager.getImage(labelTitle);
 			if (!NONE.equals(labelTitle) && labelImage == null) throw new IllegalArgumentException("No open image titled '" + labelTitle + "' for label_image");
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (rois.note() != null) IJ.log(title + ": " + rois.note());
 			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
 				segment, script);
