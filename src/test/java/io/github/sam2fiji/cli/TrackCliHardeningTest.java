@@ -9,6 +9,7 @@ import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -308,5 +309,26 @@ class TrackCliHardeningTest {
 		assertEquals(1, real.execute("track", "--model", model.toString(), "--input", movie.toString(), "--points", points.toString(),
 			"--output", dir.resolve("l.tif").toString(), "--cpu", "--threads", "1"));
 		assertTrue(out.toString().contains("preprocessing.std must be positive numbers"), out.toString());
+	}
+
+	/**
+	 * ImageJ prints its own messages with System.out when it has no window; the command line sends
+	 * them to stderr, so stdout holds only results. An unreadable image makes ImageJ print one (in a
+	 * real JVM, through the command line's main).
+	 */
+	@Test
+	void imageJsOwnMessagesGoToStderrNotStdout() throws IOException, InterruptedException {
+		Path garbage = Files.writeString(dir.resolve("garbage.png"), "garbage\n"); // ImageJ reports this one itself (a text-like one it ignores)
+		Path points = Files.writeString(dir.resolve("p.csv"), "object_id,frame,x,y,label\n1,0,1,1,1\n");
+		Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true", "-cp",
+			System.getProperty("java.class.path"), Sam2FijiCli.class.getName(), "track", "--model", "test-data/sam2-tiny/model", "--input",
+			garbage.toString(), "--points", points.toString(), "--output", dir.resolve("out.tif").toString(), "--cpu", "--threads", "1")
+			.redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+		assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the command line did not end");
+		assertEquals(1, p.exitValue());
+		assertEquals("", Files.readString(dir.resolve("stdout.txt")), "stdout holds only results");
+		String err = Files.readString(dir.resolve("stderr.txt"));
+		assertTrue(err.contains("Unsupported format or file not found"), "ImageJ's own message: " + err);
+		assertTrue(err.strip().endsWith("sam2-fiji track: " + garbage + ": cannot be read as an image"), err);
 	}
 }
