@@ -48,7 +48,7 @@ public class Sam2ModelsCommand extends ContextCommand {
 
 	/** A checkpoint is converted in Java through the plugin's template of this architecture. */
 	@Parameter(label = "Architecture of a checkpoint (import)", required = false, choices = { ModelActions.NOT_A_CHECKPOINT, "sam2.1_hiera_t",
-		"sam2.1_hiera_s", "sam2.1_hiera_b+", "sam2.1_hiera_l" })
+		"sam2.1_hiera_s", "sam2.1_hiera_b+", "sam2.1_hiera_l", "sam2_hiera_t", "sam2_hiera_s", "sam2_hiera_b+", "sam2_hiera_l" })
 	private String architecture = ModelActions.NOT_A_CHECKPOINT;
 
 	/** Not persisted: a replacement asked for once must not silently apply to later imports. */

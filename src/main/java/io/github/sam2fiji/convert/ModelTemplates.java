@@ -69,7 +69,7 @@ public final class ModelTemplates {
 			byte[] manifest = resource(base + ModelTemplate.MANIFEST);
 			if (manifest == null)
 				throw new ConversionException("This plugin has no template for " + config + " at " + imageSize
-					+ " px (it has the official SAM 2 and 2.1 architectures at 1024 px); for another, make one with scripts/export_sam2.py --template "
+					+ " px (it has the official SAM 2 and 2.1 architectures at 1024 and 512 px); for another, make one with scripts/export_sam2.py --template "
 					+ "and give it with --template DIR");
 			Path dir = Files.createDirectories(scratch.resolve("template"));
 			Files.write(dir.resolve(ModelTemplate.MANIFEST), manifest);

@@ -19,7 +19,8 @@ public final class ModelActions {
 	public static final String[] ACTIONS = { "list", "fetch", "import", "remove" };
 	public static final String NOT_A_CHECKPOINT = "not a checkpoint";
 	/** The architectures a checkpoint can be imported as (the plugin's templates, at 1024 px). */
-	public static final String[] ARCHITECTURES = { NOT_A_CHECKPOINT, "sam2.1_hiera_t", "sam2.1_hiera_s", "sam2.1_hiera_b+", "sam2.1_hiera_l" };
+	public static final String[] ARCHITECTURES = { NOT_A_CHECKPOINT, "sam2.1_hiera_t", "sam2.1_hiera_s", "sam2.1_hiera_b+", "sam2.1_hiera_l", "sam2_hiera_t",
+		"sam2_hiera_s", "sam2_hiera_b+", "sam2_hiera_l" };
 	private static final int IMAGE_SIZE = 1024;
 
 	private final ModelStore store;

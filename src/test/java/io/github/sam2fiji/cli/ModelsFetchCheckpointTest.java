@@ -134,6 +134,6 @@ class ModelsFetchCheckpointTest {
 			assertTrue(template.checkpointKeys().size() > 400, e.name());
 			checked++;
 		}
-		assertTrue(checked >= 4, "the official SAM 2.1 checkpoints are catalogued, found " + checked);
+		assertTrue(checked >= 8, "the official SAM 2.1 and 2.0 checkpoints are catalogued, found " + checked);
 	}
 }
