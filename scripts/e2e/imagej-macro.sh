@@ -80,6 +80,12 @@ print("results rows: " + nResults);
 // A re-run with the output ROIs still in the ROI Manager: they are not read back as prompts.
 selectImage("cells.tif");
 run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=both label_image=none tracking_settings=[max_held_frames=2]");
+// A rectangle drawn on the image while the ROI Manager holds ROIs: the rectangle is the prompt, and the log says so.
+selectImage("cells.tif");
+setSlice(3);
+makeRectangle(50, 40, 30, 26);
+run("SAM 2 Segment", "model=[$model] channel=1 label_image=none");
+print("segment objects: " + getValue("Max"));
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
@@ -97,6 +103,10 @@ grep -q "SAM 2 Track: 10 ROIs are outputs of an earlier run (property sam2fiji_o
 	|| fail "the re-run did not leave the first run's output ROIs out of its prompts"
 [ "$(grep -c "2 objects; prompts on 2 frames: 1 positive click, 1 negative click, 0 boxes, 1 mask" "$work/log.txt")" -eq 2 ] \
 	|| fail "the re-run did not read the same 2 objects"
+grep -q "SAM 2 Segment: the prompt is the image's selection; the ROI Manager's 3 ROIs are not used" "$work/log.txt" \
+	|| fail "a rectangle drawn with a non-empty ROI Manager was not taken as the prompt, or not said"
+grep -q "1 object; prompts on 1 frame: 0 positive clicks, 0 negative clicks, 1 box, 0 masks" "$work/log.txt" \
+	|| fail "Segment did not run the drawn rectangle as one box"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO
 setBatchMode(true);

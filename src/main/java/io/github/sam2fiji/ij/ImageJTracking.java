@@ -80,8 +80,10 @@ public final class ImageJTracking {
 
 	/**
 	 * The ROIs the user means as prompts: the ROI Manager's when it has any (in a batch-mode macro,
-	 * the macro's hidden ROI Manager), else the image's selection. Output ROIs of an earlier run
-	 * ({@link LabelRois#OUTPUT_PROPERTY}) are never prompts: they are left out and counted.
+	 * the macro's hidden ROI Manager), else the image's selection; but a selection drawn on the image
+	 * that is not one of the ROI Manager's is what the user just made, so it is the prompt then (said
+	 * in the log: before, it was silently dropped for the ROI Manager's old ROIs). Output ROIs of an
+	 * earlier run ({@link LabelRois#OUTPUT_PROPERTY}) are never prompts: left out and counted.
 	 *
 	 * @return the ROIs and whether they are the image's selection
 	 */
@@ -96,22 +98,32 @@ public final class ImageJTracking {
 	static PromptRois choose(List<Roi> managed, Roi selection) {
 		List<Roi> prompts = managed.stream().filter(r -> !isOutput(r)).toList();
 		int outputs = managed.size() - prompts.size();
-		if (!prompts.isEmpty()) return new PromptRois(prompts, false, outputs);
-		if (selection != null && isOutput(selection)) return new PromptRois(List.of(), true, outputs + 1);
-		return new PromptRois(selection == null ? List.of() : List.of(selection), true, outputs);
+		boolean ownSelection = selection != null && !isOutput(selection) && managed.stream().noneMatch(selection::equals);
+		if (!prompts.isEmpty() && !ownSelection) return new PromptRois(prompts, false, outputs, 0);
+		if (selection != null && isOutput(selection)) return new PromptRois(List.of(), true, outputs + 1, 0);
+		return new PromptRois(selection == null ? List.of() : List.of(selection), true, outputs, ownSelection ? prompts.size() : 0);
 	}
 
 	private static boolean isOutput(Roi roi) {
 		return "true".equals(roi.getProperty(LabelRois.OUTPUT_PROPERTY));
 	}
 
-	/** ROIs for prompts, where they came from, and how many output ROIs of an earlier run were left out. */
-	public record PromptRois(List<Roi> rois, boolean imageSelection, int outputsLeftOut) {
+	/**
+	 * ROIs for prompts, where they came from, how many output ROIs of an earlier run were left out,
+	 * and how many ROI Manager ROIs were passed over for the image's own selection.
+	 */
+	public record PromptRois(List<Roi> rois, boolean imageSelection, int outputsLeftOut, int managerRoisNotUsed) {
 
-		/** A line for the log when output ROIs were left out, else null. */
+		/** A line for the log when ROIs were left out, else null. */
 		public String note() {
-			return outputsLeftOut == 0 ? null : outputsLeftOut + " ROI" + (outputsLeftOut == 1 ? " is an output" : "s are outputs")
-				+ " of an earlier run (property " + LabelRois.OUTPUT_PROPERTY + "), not used as prompts";
+			List<String> parts = new java.util.ArrayList<>();
+			if (managerRoisNotUsed > 0)
+				parts.add("the prompt is the image's selection; the ROI Manager's " + managerRoisNotUsed + " ROI" + (managerRoisNotUsed == 1 ? " is" : "s are")
+					+ " not used (Edit > Selection > Select None to use them)");
+			if (outputsLeftOut > 0)
+				parts.add(outputsLeftOut + " ROI" + (outputsLeftOut == 1 ? " is an output" : "s are outputs") + " of an earlier run (property "
+					+ LabelRois.OUTPUT_PROPERTY + "), not used as prompts");
+			return parts.isEmpty() ? null : String.join("; ", parts);
 		}
 	}
 }

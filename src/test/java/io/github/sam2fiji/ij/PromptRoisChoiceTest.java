@@ -43,4 +43,23 @@ class PromptRoisChoiceTest {
 		assertEquals(List.of(), ImageJTracking.choose(List.of(outputs.get(0)), outputs.get(0)).rois());
 		assertNull(ImageJTracking.choose(List.of(click), null).note());
 	}
+
+	/**
+	 * A rectangle drawn on the image while the ROI Manager holds other ROIs is the prompt (it used to
+	 * be dropped silently for the ROI Manager's); a selection that is one of the ROI Manager's (as
+	 * after roiManager("add")) leaves the ROI Manager the source.
+	 */
+	@Test
+	void aNewSelectionWinsOverTheRoiManagerAndSaysSo() {
+		Roi a = new OvalRoi(2, 2, 3, 3), b = new OvalRoi(10, 10, 3, 3);
+		Roi drawn = new Roi(5, 5, 6, 4);
+		ImageJTracking.PromptRois own = ImageJTracking.choose(List.of(a, b), drawn);
+		assertEquals(List.of(drawn), own.rois());
+		assertTrue(own.imageSelection());
+		assertEquals("the prompt is the image's selection; the ROI Manager's 2 ROIs are not used (Edit > Selection > Select None to use them)", own.note());
+
+		ImageJTracking.PromptRois managed = ImageJTracking.choose(List.of(a, b), (Roi) b.clone());
+		assertEquals(List.of(a, b), managed.rois());
+		assertNull(managed.note());
+	}
 }
