@@ -86,6 +86,7 @@ setSlice(3);
 makeRectangle(50, 40, 30, 26);
 run("SAM 2 Segment", "model=[$model] channel=1 label_image=none");
 print("segment objects: " + getValue("Max"));
+print("segment label image: " + getTitle());
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
@@ -103,6 +104,8 @@ grep -q "SAM 2 Track: 10 ROIs are outputs of an earlier run (property sam2fiji_o
 	|| fail "the re-run did not leave the first run's output ROIs out of its prompts"
 [ "$(grep -c "2 objects; prompts on 2 frames: 1 positive click, 1 negative click, 0 boxes, 1 mask" "$work/log.txt")" -eq 2 ] \
 	|| fail "the re-run did not read the same 2 objects"
+# (the first run's labels were saved as labels.tif, so the re-run's are cells-labels again; Segment's then need another title)
+grep -qx "segment label image: cells-labels-1" "$work/log.txt" || fail "a second label image of one input has no title of its own"
 grep -q "SAM 2 Segment: the prompt is the image's selection; the ROI Manager's 3 ROIs are not used" "$work/log.txt" \
 	|| fail "a rectangle drawn with a non-empty ROI Manager was not taken as the prompt, or not said"
 grep -q "1 object; prompts on 1 frame: 0 positive clicks, 0 negative clicks, 1 box, 0 masks" "$work/log.txt" \

@@ -73,7 +73,7 @@ public final class HyperstackTracking {
 		if (onFrame.isEmpty())
 			throw new IllegalArgumentException("No prompt on the current " + layout.axis().label() + " position (" + (frame + 1) + "): draw ROIs on it, or set the ROIs' positions to it");
 		ImagePlus image = layout.image();
-		LabelImageWriter writer = new LabelImageWriter(LabelImageWriter.labelTitle(image.getTitle()), image.getWidth(), image.getHeight(), 1, 1, image.getCalibration());
+		LabelImageWriter writer = new LabelImageWriter(LabelImageWriter.uniqueLabelTitle(image.getTitle()), image.getWidth(), image.getHeight(), 1, 1, image.getCalibration());
 		writer.write(1, 1, SequenceTracking.segment(tracker, layout.source(sequence), onFrame, frame, cancel));
 		return new Result(writer.image(), writer.measurements(), prompts);
 	}

@@ -36,9 +36,24 @@ public final class LabelImageWriter {
 		labels.setDisplayRange(0, 255);
 	}
 
-	/** A writer for the whole of {@code input}: same z, t and calibration, title "<input>-labels". */
+	/**
+	 * A writer for the whole of {@code input}: same z, t and calibration, title "<input>-labels", made
+	 * unique among the open images ("<input>-labels-1", ...) so a label image chooser never lists two
+	 * windows of one title.
+	 */
 	public static LabelImageWriter like(ImagePlus input) {
-		return new LabelImageWriter(labelTitle(input.getTitle()), input.getWidth(), input.getHeight(), input.getNSlices(), input.getNFrames(), input.getCalibration());
+		return new LabelImageWriter(uniqueLabelTitle(input.getTitle()), input.getWidth(), input.getHeight(), input.getNSlices(), input.getNFrames(),
+			input.getCalibration());
+	}
+
+	/**
+	 * {@link #labelTitle}, unique among the open images, batch-mode ones included (ImageJ's own
+	 * WindowManager.makeUniqueName looks at windows only).
+	 */
+	public static String uniqueLabelTitle(String inputTitle) {
+		String title = labelTitle(inputTitle), candidate = title;
+		for (int n = 1; ij.WindowManager.getImage(candidate) != null; n++) candidate = title + "-" + n;
+		return candidate;
 	}
 
 	/** "cells.tif" -> "cells-labels". */
