@@ -65,6 +65,8 @@ public final class ImageJTracking {
 			log.accept(tracker.describe() + "; prompt script of " + request.script().steps().size() + " calls");
 			return HyperstackTracking.replay(tracker, layout, request.script(), progress, cancel);
 		}
+		String axisNote = request.segmentOnly() ? null : layout.autoAxisNote(request.axis());
+		if (axisNote != null) log.accept(axisNote);
 		log.accept(tracker.describe() + "; " + prepared.prompts().summary());
 		if (request.segmentOnly()) {
 			int[] current = layout.currentFrameAndSequence();

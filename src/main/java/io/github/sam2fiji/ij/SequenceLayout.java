@@ -41,6 +41,17 @@ public record SequenceLayout(ImagePlus image, int channel, TrackAxis axis, int f
 		return new SequenceLayout(image, channel, resolved, frames, sequences);
 	}
 
+	/**
+	 * What axis=auto chose when the choice may not be what the user meant, else null: a stack of z
+	 * slices and one time point (File > Import > Image Sequence opens a time-lapse so) is tracked
+	 * through z, which the log must say before the run.
+	 */
+	public String autoAxisNote(TrackAxis requested) {
+		if (requested != TrackAxis.AUTO || axis != TrackAxis.Z || frameCount < 2 || image.getNFrames() > 1) return null;
+		return "tracking through z: " + image.getTitle() + " has " + frameCount + " z slices and 1 time point (if the slices are time points, "
+			+ "make them frames with Image > Properties, or use axis=t after that)";
+	}
+
 	public int width() {
 		return image.getWidth();
 	}

@@ -1,6 +1,7 @@
 package io.github.sam2fiji.ij;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,17 @@ import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.testing.TestImages;
 
 class SequenceLayoutTest {
+
+	/** An Image Sequence import is z slices to ImageJ: axis=auto tracks through z, and says so (with what to do) before the run. */
+	@Test
+	void autoThroughZIsSaid() {
+		var slices = TestImages.hyperstack("imported", 16, 16, 1, 92, 1);
+		assertEquals("tracking through z: imported has 92 z slices and 1 time point (if the slices are time points, make them frames with "
+			+ "Image > Properties, or use axis=t after that)", SequenceLayout.of(slices, TrackAxis.AUTO, 1).autoAxisNote(TrackAxis.AUTO));
+		assertNull(SequenceLayout.of(slices, TrackAxis.Z, 1).autoAxisNote(TrackAxis.Z), "asked for z: nothing to say");
+		assertNull(SequenceLayout.of(TestImages.hyperstack("movie", 16, 16, 1, 1, 7), TrackAxis.AUTO, 1).autoAxisNote(TrackAxis.AUTO));
+		assertNull(SequenceLayout.of(TestImages.hyperstack("3d+t", 16, 16, 1, 4, 3), TrackAxis.AUTO, 1).autoAxisNote(TrackAxis.AUTO));
+	}
 
 	@Test
 	void autoAxisPicksTimeThenZ() {
