@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,52 +27,51 @@ class OnnxOutputsTest {
 
 	private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-	/** A model written by hand: A = X + X, Y = A * X; X and Y float [3]. */
-	static byte[] addMulModel() {
-		ByteArrayOutputStream graph = new ByteArrayOutputStream();
-		OnnxOutputs.writeBytesField(graph, 1, node("X", "X", "A", "Add"));
-		OnnxOutputs.writeBytesField(graph, 1, node("A", "X", "Y", "Mul"));
-		OnnxOutputs.writeStringField(graph, 2, "g");
-		OnnxOutputs.writeBytesField(graph, 11, valueInfo("X"));
-		OnnxOutputs.writeBytesField(graph, 12, valueInfo("Y"));
-		ByteArrayOutputStream opset = new ByteArrayOutputStream();
-		OnnxOutputs.writeStringField(opset, 1, "");
-		OnnxOutputs.writeVarintField(opset, 2, 13);
-		ByteArrayOutputStream model = new ByteArrayOutputStream();
-		OnnxOutputs.writeVarintField(model, 1, 8); // ir_version
-		OnnxOutputs.writeBytesField(model, 7, graph.toByteArray());
-		OnnxOutputs.writeBytesField(model, 8, opset.toByteArray());
-		return model.toByteArray();
+	/** A model written by hand (protobuf's encoder, field by field): A = X + X, Y = A * X; X and Y float [3]. */
+	static byte[] addMulModel() throws IOException {
+		byte[] graph = OnnxOutputs.message(g -> {
+			g.writeByteArray(1, node("X", "X", "A", "Add"));
+			g.writeByteArray(1, node("A", "X", "Y", "Mul"));
+			g.writeString(2, "g");
+			g.writeByteArray(11, valueInfo("X"));
+			g.writeByteArray(12, valueInfo("Y"));
+		});
+		byte[] opset = OnnxOutputs.message(o -> {
+			o.writeString(1, "");
+			o.writeInt64(2, 13);
+		});
+		return OnnxOutputs.message(m -> {
+			m.writeInt64(1, 8); // ir_version
+			m.writeByteArray(7, graph);
+			m.writeByteArray(8, opset);
+		});
 	}
 
-	private static byte[] node(String a, String b, String out, String op) {
-		ByteArrayOutputStream n = new ByteArrayOutputStream();
-		OnnxOutputs.writeStringField(n, 1, a);
-		OnnxOutputs.writeStringField(n, 1, b);
-		OnnxOutputs.writeStringField(n, 2, out);
-		OnnxOutputs.writeStringField(n, 4, op);
-		return n.toByteArray();
+	private static byte[] node(String a, String b, String out, String op) throws IOException {
+		return OnnxOutputs.message(n -> {
+			n.writeString(1, a);
+			n.writeString(1, b);
+			n.writeString(2, out);
+			n.writeString(4, op);
+		});
 	}
 
-	private static byte[] valueInfo(String name) {
-		// reuse the edit's own encoder through a one-tensor exposure is circular; write it out here
-		ByteArrayOutputStream dim = new ByteArrayOutputStream();
-		OnnxOutputs.writeVarintField(dim, 1, 3);
-		ByteArrayOutputStream shape = new ByteArrayOutputStream();
-		OnnxOutputs.writeBytesField(shape, 1, dim.toByteArray());
-		ByteArrayOutputStream tensor = new ByteArrayOutputStream();
-		OnnxOutputs.writeVarintField(tensor, 1, 1);
-		OnnxOutputs.writeBytesField(tensor, 2, shape.toByteArray());
-		ByteArrayOutputStream type = new ByteArrayOutputStream();
-		OnnxOutputs.writeBytesField(type, 1, tensor.toByteArray());
-		ByteArrayOutputStream info = new ByteArrayOutputStream();
-		OnnxOutputs.writeStringField(info, 1, name);
-		OnnxOutputs.writeBytesField(info, 2, type.toByteArray());
-		return info.toByteArray();
+	/** A float [3] ValueInfoProto, written out here rather than through the edit's own encoder (circular). */
+	private static byte[] valueInfo(String name) throws IOException {
+		byte[] shape = OnnxOutputs.message(sh -> sh.writeByteArray(1, OnnxOutputs.message(dim -> dim.writeInt64(1, 3))));
+		byte[] tensor = OnnxOutputs.message(t -> {
+			t.writeInt32(1, 1);
+			t.writeByteArray(2, shape);
+		});
+		byte[] type = OnnxOutputs.message(t -> t.writeByteArray(1, tensor));
+		return OnnxOutputs.message(info -> {
+			info.writeString(1, name);
+			info.writeByteArray(2, type);
+		});
 	}
 
 	@Test
-	void anIntermediateTensorBecomesAnOutput() throws OrtException {
+	void anIntermediateTensorBecomesAnOutput() throws OrtException, IOException {
 		byte[] edited = OnnxOutputs.expose(addMulModel(), List.of(new ExposedTensor("A", "doubled", new long[] { 3 })));
 		try (OrtSession s = ENV.createSession(edited, new OrtSession.SessionOptions());
 			OnnxTensor x = OnnxTensor.createTensor(ENV, FloatBuffer.wrap(new float[] { 1, 2, 3 }), new long[] { 3 });
@@ -84,7 +83,7 @@ class OnnxOutputsTest {
 	}
 
 	@Test
-	void refusesUnknownTensorsAndTakenNames() {
+	void refusesUnknownTensorsAndTakenNames() throws IOException {
 		byte[] model = addMulModel();
 		ModelStoreException unknown = assertThrows(ModelStoreException.class,
 			() -> OnnxOutputs.expose(model, List.of(new ExposedTensor("B", "b", new long[] { 3 }))));
