@@ -149,13 +149,17 @@ public final class ModelTemplate {
 		return checkpointKeys;
 	}
 
+	/** The folder of the shared constants ({@code constants_dir} of template.json, relative to the template). */
+	Path constantsFolder() {
+		return folder.resolve(manifest.has("constants_dir") ? manifest.get("constants_dir").getAsString() : "constants").normalize();
+	}
+
 	/**
 	 * The values of a shared constant, checked against its sha256: a file {@code <sha256>.f32}
 	 * (raw little-endian float32) in the folder template.json's {@code constants_dir} names.
 	 */
 	float[] constant(String sha256, long elements) {
-		Path dir = folder.resolve(manifest.has("constants_dir") ? manifest.get("constants_dir").getAsString() : "constants").normalize();
-		Path file = dir.resolve(sha256 + ".f32");
+		Path file = constantsFolder().resolve(sha256 + ".f32");
 		try {
 			byte[] bytes = Files.readAllBytes(file);
 			if (bytes.length != 4 * elements || !sha256.equals(java.util.HexFormat.of().formatHex(

@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -78,18 +74,13 @@ public final class ModelTemplates {
 				if (!file.matches("[A-Za-z0-9_.-]+")) throw new ConversionException("Bundled template " + base + " lists a bad file name: " + file);
 				copy(base + file, dir.resolve(file));
 			}
-			Set<String> constants = new LinkedHashSet<>();
-			for (Map.Entry<String, JsonElement> g : m.getAsJsonObject("graphs").entrySet())
-				if (g.getValue().getAsJsonObject().has("constants"))
-					for (JsonElement c : g.getValue().getAsJsonObject().getAsJsonArray("constants"))
-						constants.add(c.getAsJsonObject().get("sha256").getAsString());
-			Path constantsDir = Files.createDirectories(dir.resolve(m.has("constants_dir") ? m.get("constants_dir").getAsString() : "constants").normalize());
+			// the template's own reading gives the shared constants its graphs name (checked when read)
+			ModelTemplate template = ModelTemplate.open(dir);
+			Path constantsDir = Files.createDirectories(template.constantsFolder());
 			if (!constantsDir.startsWith(scratch)) throw new ConversionException("Bundled template " + base + " names a constants folder outside it");
-			for (String sha256 : constants) {
-				if (!sha256.matches("[0-9a-f]{64}")) throw new ConversionException("Bundled template " + base + " names a constant by a bad sha256");
-				copy(RESOURCES + "constants/" + sha256 + ".f32", constantsDir.resolve(sha256 + ".f32"));
-			}
-			return checked(ModelTemplate.open(dir), config, imageSize, dir);
+			for (ModelTemplate.Graph g : template.graphs())
+				for (String sha256 : g.constantHashes()) copy(RESOURCES + "constants/" + sha256 + ".f32", constantsDir.resolve(sha256 + ".f32"));
+			return checked(template, config, imageSize, dir);
 		}
 		catch (IOException e) {
 			throw new ConversionException("Cannot unpack the template of " + config + " into " + scratch + ": " + e.getMessage());
