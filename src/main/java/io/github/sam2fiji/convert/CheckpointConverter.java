@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -99,9 +97,7 @@ public final class CheckpointConverter {
 					bytes.asFloatBuffer().put(values);
 					Files.write(folder.resolve(t.file()), bytes.array());
 				}
-				JsonObject manifest = manifest(checkpoint, template, options, folder);
-				Files.writeString(folder.resolve(ModelPackage.MANIFEST),
-					new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(manifest) + "\n", StandardCharsets.UTF_8);
+				ModelPackage.writeManifest(folder, manifest(checkpoint, template, options, folder));
 			});
 		}
 		catch (IOException e) {
@@ -177,11 +173,7 @@ public final class CheckpointConverter {
 	}
 
 	private static JsonObject manifest(TorchCheckpoint checkpoint, ModelTemplate template, Options options, Path folder) throws IOException {
-		JsonObject m = new JsonObject();
-		m.addProperty("format", ModelPackage.FORMAT);
-		m.addProperty("format_version", ModelPackage.FORMAT_VERSION);
-		m.addProperty("kind", "sam2");
-		m.addProperty("name", options.name());
+		JsonObject m = ModelPackage.manifestHeader("sam2", options.name());
 		JsonObject source = new JsonObject();
 		source.addProperty("config", template.config());
 		source.addProperty("checkpoint", checkpoint.file().getFileName().toString());
@@ -214,12 +206,7 @@ public final class CheckpointConverter {
 		try (Stream<Path> walk = Files.walk(folder)) {
 			written = walk.filter(Files::isRegularFile).sorted().toList();
 		}
-		for (Path p : written) {
-			JsonObject spec = new JsonObject();
-			spec.addProperty("size", Files.size(p));
-			spec.addProperty("sha256", ModelPackage.sha256(p));
-			files.add(folder.relativize(p).toString().replace('\\', '/'), spec);
-		}
+		for (Path p : written) files.add(folder.relativize(p).toString().replace('\\', '/'), ModelPackage.fileEntry(p));
 		m.add("files", files);
 		return m;
 	}

@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
@@ -475,11 +474,7 @@ public final class ModelStore {
 	/** Writes a package from unpacked files by a catalogue recipe: the files moved in, model.json with their sizes and sha256. */
 	private static Path build(Path unpacked, String kind, PackageRecipe recipe, String name, Path out) throws IOException {
 		Files.createDirectories(out);
-		JsonObject manifest = new JsonObject();
-		manifest.addProperty("format", ModelPackage.FORMAT);
-		manifest.addProperty("format_version", ModelPackage.FORMAT_VERSION);
-		manifest.addProperty("kind", kind);
-		manifest.addProperty("name", name);
+		JsonObject manifest = ModelPackage.manifestHeader(kind, name);
 		for (Map.Entry<String, JsonElement> e : recipe.manifest().entrySet()) manifest.add(e.getKey(), e.getValue());
 		JsonObject files = new JsonObject();
 		for (Map.Entry<String, String> f : recipe.files().entrySet()) {
@@ -491,13 +486,10 @@ public final class ModelStore {
 			List<ExposedTensor> exposed = recipe.expose().getOrDefault(f.getKey(), List.of());
 			if (exposed.isEmpty()) Files.move(from, to);
 			else Files.write(to, OnnxOutputs.expose(Files.readAllBytes(from), exposed));
-			JsonObject entry = new JsonObject();
-			entry.addProperty("size", Files.size(to));
-			entry.addProperty("sha256", ModelPackage.sha256(to));
-			files.add(f.getKey(), entry);
+			files.add(f.getKey(), ModelPackage.fileEntry(to));
 		}
 		manifest.add("files", files);
-		Files.writeString(out.resolve(ModelPackage.MANIFEST), new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(manifest) + "\n");
+		ModelPackage.writeManifest(out, manifest);
 		return out;
 	}
 

@@ -139,6 +139,30 @@ public final class ModelPackage {
 		}
 	}
 
+	/** A new manifest's header: format, format version, kind and name (what every writer of a package starts with). */
+	public static JsonObject manifestHeader(String kind, String name) {
+		JsonObject m = new JsonObject();
+		m.addProperty("format", FORMAT);
+		m.addProperty("format_version", FORMAT_VERSION);
+		m.addProperty("kind", kind);
+		m.addProperty("name", name);
+		return m;
+	}
+
+	/** The manifest's entry for a package file: its size and sha256, as {@link #open} checks them. */
+	public static JsonObject fileEntry(Path file) throws IOException {
+		JsonObject entry = new JsonObject();
+		entry.addProperty("size", Files.size(file));
+		entry.addProperty("sha256", sha256(file));
+		return entry;
+	}
+
+	/** Writes {@code manifest} as the folder's model.json (indented, null fields kept). */
+	public static void writeManifest(Path folder, JsonObject manifest) throws IOException {
+		Files.writeString(folder.resolve(MANIFEST), new com.google.gson.GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+			.create().toJson(manifest) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+	}
+
 	/** Hex sha256 of a file. */
 	public static String sha256(Path file) throws IOException {
 		MessageDigest digest;
