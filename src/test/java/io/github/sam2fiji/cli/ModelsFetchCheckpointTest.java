@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.sam2fiji.convert.ModelTemplates;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.store.ModelStore;
+import io.github.sam2fiji.testing.TinyTemplate;
 import io.github.sam2fiji.store.catalogue.CatalogueEntry;
 import io.github.sam2fiji.store.catalogue.ModelCatalogue;
 import picocli.CommandLine;
@@ -66,10 +67,7 @@ class ModelsFetchCheckpointTest {
 		});
 		server.start();
 		templates = temp.resolve("templates");
-		Path tiny = Files.createDirectories(templates.resolve("sam2_tiny-128"));
-		for (Path f : Files.list(ModelsImportCheckpointTest.TEMPLATE).toList()) Files.copy(f, tiny.resolve(f.getFileName()));
-		Path constants = Files.createDirectories(templates.resolve("constants"));
-		for (Path f : Files.list(ModelsImportCheckpointTest.TEMPLATE.resolveSibling("constants")).toList()) Files.copy(f, constants.resolve(f.getFileName()));
+		TinyTemplate.copyInto(templates, "sam2_tiny-128");
 	}
 
 	@AfterEach

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.sam2fiji.core.model.ModelPackage;
+import io.github.sam2fiji.testing.TinyTemplate;
 import picocli.CommandLine;
 
 /**
@@ -25,7 +26,7 @@ import picocli.CommandLine;
 class ModelsImportCheckpointTest {
 
 	static final Path CHECKPOINTS = Path.of("test-data/checkpoints");
-	static final Path TEMPLATE = Path.of("test-data/sam2-tiny/template");
+	static final Path TEMPLATE = TinyTemplate.FOLDER;
 
 	@TempDir
 	Path temp;
@@ -70,10 +71,7 @@ class ModelsImportCheckpointTest {
 	@Test
 	void theTemplateIsFoundByArchitectureAndSize() throws IOException {
 		Path templates = temp.resolve("templates");
-		Path tiny = Files.createDirectories(templates.resolve("sam2_tiny-128"));
-		for (Path f : Files.list(TEMPLATE).toList()) Files.copy(f, tiny.resolve(f.getFileName()));
-		Path constants = Files.createDirectories(templates.resolve("constants")); // shared by the templates of a folder
-		for (Path f : Files.list(TEMPLATE.resolveSibling("constants")).toList()) Files.copy(f, constants.resolve(f.getFileName()));
+		TinyTemplate.copyInto(templates, "sam2_tiny-128");
 		Path models = temp.resolve("models");
 		assertEquals(0, run("models", "import", CHECKPOINTS.resolve("sam2_tiny_seed0_fp16_bare.pt").toString(), "--config", "sam2_tiny",
 			"--image-size", "128", "--templates-dir", templates.toString(), "--corrections", "official", "--models-dir", models.toString()), err.toString());

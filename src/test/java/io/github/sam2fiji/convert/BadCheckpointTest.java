@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.CancelledException;
+import io.github.sam2fiji.testing.TinyTemplate;
 import net.razorvine.pickle.Pickler;
 
 /**
@@ -147,11 +148,8 @@ class BadCheckpointTest {
 	/** A template whose shared constant changed on disk is refused, naming the file. */
 	@Test
 	void aDamagedTemplateConstantIsRefused() throws IOException {
-		Path template = Files.createDirectories(tmp.resolve("templates").resolve("tiny"));
-		for (Path f : listing(ConvertCheckpointTest.TEMPLATE)) Files.copy(f, template.resolve(f.getFileName()));
-		Path constants = Files.createDirectories(tmp.resolve("templates").resolve("constants"));
-		for (Path f : listing(ConvertCheckpointTest.TEMPLATE.resolveSibling("constants"))) Files.copy(f, constants.resolve(f.getFileName()));
-		Path damaged = listing(constants).get(0);
+		Path template = TinyTemplate.copyInto(tmp.resolve("templates"), "tiny");
+		Path damaged = listing(tmp.resolve("templates").resolve("constants")).get(0);
 		byte[] bytes = Files.readAllBytes(damaged);
 		bytes[7] ^= 1;
 		Files.write(damaged, bytes);

@@ -27,7 +27,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
  */
 class ConvertCheckpointTest {
 
-	static final Path TEMPLATE = Path.of("test-data/sam2-tiny/template");
+	static final Path TEMPLATE = io.github.sam2fiji.testing.TinyTemplate.FOLDER;
 	static final Path CHECKPOINTS = Path.of("test-data/checkpoints");
 	static final Path EXPORTED = Path.of("test-data/sam2-tiny/model");
 	static final Path SELFCHECK = Path.of("test-data/sam2-tiny/selfcheck");

@@ -24,7 +24,7 @@ class DefaultModelTest {
 
 	private void install(String name) {
 		ModelStore.at(models).importCheckpoint(Path.of("test-data/checkpoints/sam2_tiny_seed0.pt"),
-			(config, size, scratch) -> ModelTemplate.open(Path.of("test-data/sam2-tiny/template")), "sam2_tiny", 128,
+			(config, size, scratch) -> ModelTemplate.open(io.github.sam2fiji.testing.TinyTemplate.FOLDER), "sam2_tiny", 128,
 			CheckpointConverter.Options.named(name), false, (d, t, m) -> {}, CancellationToken.NEVER);
 	}
 

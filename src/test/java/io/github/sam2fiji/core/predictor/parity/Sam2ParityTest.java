@@ -59,7 +59,7 @@ class Sam2ParityTest {
 	Stream<DynamicTest> everyReferenceCaseOnAPackageConvertedInJava(@TempDir Path tmp) throws IOException {
 		Path converted = tmp.resolve("converted");
 		try (TorchCheckpoint checkpoint = TorchCheckpoint.open(Path.of("test-data/checkpoints/sam2_tiny_reference.pt"), CancellationToken.NEVER)) {
-			CheckpointConverter.convert(checkpoint, ModelTemplate.open(Path.of("test-data/sam2-tiny/template")), converted,
+			CheckpointConverter.convert(checkpoint, ModelTemplate.open(io.github.sam2fiji.testing.TinyTemplate.FOLDER), converted,
 				new CheckpointConverter.Options("sam2-tiny-reference-converted", false, null), (d, t, m) -> {}, CancellationToken.NEVER);
 		}
 		List<DynamicTest> tests = new ArrayList<>();
