@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 /** The tiny test architecture's template (test-data/sam2-tiny/template, made by its make.sh) and its shared constants. */
 public final class TinyTemplate {
 
-	public static final Path FOLDER = io.github.sam2fiji.testing.TinyTemplate.FOLDER;
+	public static final Path FOLDER = Path.of("test-data/sam2-tiny/template");
 	/** The template's {@code constants_dir} is "../constants": the shared constants beside it. */
 	public static final Path CONSTANTS = FOLDER.resolveSibling("constants");
 
