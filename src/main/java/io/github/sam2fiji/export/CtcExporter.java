@@ -67,7 +67,8 @@ public final class CtcExporter {
 
 		/** Per object ID, its CTC label at each time point (0 where absent). */
 		private final Map<Integer, int[]> labelAt = new TreeMap<>();
-		private final List<String> lines = new ArrayList<>();
+		/** The res_track.txt lines by label: "L B E P". */
+		private final Map<Integer, String> lines = new TreeMap<>();
 
 		static Tracks of(ImagePlus labels) throws IOException {
 			int nz = labels.getNSlices(), nt = labels.getNFrames();
@@ -96,12 +97,11 @@ public final class CtcExporter {
 						throw new IOException("The CTC result needs more than " + MAX_LABEL + " labels (objects that leave and return start new tracks); "
 							+ "16-bit masks cannot hold them");
 					for (int u = t; u <= end; u++) label[u] = track;
-					tracks.lines.add(track + " " + t + " " + end + " " + parent);
+					tracks.lines.put(track, track + " " + t + " " + end + " " + parent);
 					parent = track;
 				}
 				tracks.labelAt.put(e.getKey(), label);
 			}
-			tracks.lines.sort(java.util.Comparator.comparingInt(line -> Integer.parseInt(line.substring(0, line.indexOf(' ')))));
 			return tracks;
 		}
 
@@ -110,7 +110,7 @@ public final class CtcExporter {
 		}
 
 		List<String> lines() {
-			return lines;
+			return new ArrayList<>(lines.values());
 		}
 	}
 }
