@@ -292,7 +292,7 @@ public final class ModelStore {
 		}
 	}
 
-	/** Downloads an official checkpoint and converts it in Java through its bundled template. */
+	/** Downloads an official checkpoint and converts it in Java through the template of its architecture (the plugin's own unless {@link #withTemplates} says otherwise). */
 	private Path fetchCheckpoint(CatalogueEntry entry, String sha256, ProgressListener progress, CancellationToken cancel) {
 		if (!(entry.source() instanceof ModelSource.Url url))
 			throw new ModelStoreException("Catalogue entry " + entry.name() + " is a checkpoint but its source is not a URL");
