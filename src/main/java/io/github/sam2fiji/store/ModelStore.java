@@ -78,14 +78,23 @@ public final class ModelStore {
 	private final NpmPacker npm;
 	/** Where checkpoint entries find the template of their architecture. */
 	private final ModelTemplates.Source templates;
+	/**
+	 * Models shipped with this Fiji installation by its update site (read-only), used by name when the
+	 * store folder has no model of that name; null when there are none.
+	 */
+	private final Path shipped;
+
+	/** Where an update site puts its models, relative to the Fiji (ImageJ) folder. */
+	public static final String SHIPPED_FOLDER = "models/sam2fiji";
 
 	public ModelStore(Path folder, ModelCatalogue catalogue, HttpDownloader downloader, NpmPacker npm) {
-		this(folder, catalogue, null, downloader, npm, ModelTemplates.BUNDLED);
+		this(folder, catalogue, null, downloader, npm, ModelTemplates.BUNDLED, null);
 	}
 
 	private ModelStore(Path folder, ModelCatalogue catalogue, String catalogueProblem, HttpDownloader downloader, NpmPacker npm,
-		ModelTemplates.Source templates) {
+		ModelTemplates.Source templates, Path shipped) {
 		this.folder = folder.toAbsolutePath().normalize();
+		this.shipped = shipped == null ? null : shipped.toAbsolutePath().normalize();
 		this.catalogue = catalogue;
 		this.catalogueProblem = catalogueProblem;
 		this.downloader = downloader;
@@ -111,12 +120,48 @@ public final class ModelStore {
 
 	/** This store, with catalogued checkpoints converted through the templates of {@code source}. */
 	public ModelStore withTemplates(ModelTemplates.Source source) {
-		return new ModelStore(folder, catalogue, catalogueProblem, downloader, npm, source);
+		return new ModelStore(folder, catalogue, catalogueProblem, downloader, npm, source, shipped);
+	}
+
+	/** This store, with {@code shippedModels} (read-only) used for names its folder lacks; null for none. */
+	public ModelStore withShipped(Path shippedModels) {
+		return new ModelStore(folder, catalogue, catalogueProblem, downloader, npm, templates, shippedModels);
+	}
+
+	/** The read-only folder of models shipped with this installation, if any. */
+	public Optional<Path> shippedFolder() {
+		return Optional.ofNullable(shipped);
+	}
+
+	/**
+	 * {@value #SHIPPED_FOLDER} of the Fiji (or ImageJ) folder this plugin was installed into: the
+	 * plugin jar lies in its plugins/ or jars/ folder. Null when running from classes (Maven, tests)
+	 * or when there is no such folder.
+	 */
+	static Path shippedBesidePluginJar(Path codeSource) {
+		if (codeSource == null || !codeSource.getFileName().toString().endsWith(".jar") || !Files.isRegularFile(codeSource)) return null;
+		Path dir = codeSource.toAbsolutePath().getParent();
+		if (dir == null || dir.getParent() == null) return null;
+		String dirName = dir.getFileName().toString();
+		if (!dirName.equals("plugins") && !dirName.equals("jars")) return null;
+		Path models = dir.getParent().resolve(SHIPPED_FOLDER);
+		return Files.isDirectory(models) ? models : null;
+	}
+
+	private static Path pluginCodeSource() {
+		try {
+			var source = ModelStore.class.getProtectionDomain().getCodeSource();
+			return source == null ? null : Path.of(source.getLocation().toURI());
+		}
+		catch (java.net.URISyntaxException | RuntimeException e) {
+			return null; // not a local file: no shipped models
+		}
 	}
 
 	/**
 	 * The store in {@code folder}, or in {@link #defaultFolder()} when it is null, with the built-in
-	 * catalogue plus the folder's own {@value #USER_CATALOGUE} if there is one.
+	 * catalogue plus the folder's own {@value #USER_CATALOGUE} if there is one. The store also sees the
+	 * models the update site installed with this Fiji ({@value #SHIPPED_FOLDER}).
 	 */
 	public static ModelStore at(Path folder) {
 		return at(folder, new HttpDownloader(), new NpmPacker());
@@ -145,7 +190,8 @@ public final class ModelStore {
 				problem = oneLine(e.getMessage() + "; fix or remove that file");
 			}
 		}
-		return new ModelStore(f, catalogue, problem, downloader, npm, ModelTemplates.BUNDLED);
+		Path shipped = shippedBesidePluginJar(pluginCodeSource());
+		return new ModelStore(f, catalogue, problem, downloader, npm, ModelTemplates.BUNDLED, shipped);
 	}
 
 	/** ${@value #FOLDER_VARIABLE} if set, else ~/.sam2fiji/models. */
@@ -183,10 +229,23 @@ public final class ModelStore {
 	 * are listed with their problem.
 	 */
 	public List<InstalledModel> installed(boolean verifyChecksums) {
-		if (!Files.isDirectory(folder)) return List.of();
-		restoreInterrupted();
 		List<InstalledModel> models = new ArrayList<>();
-		try (Stream<Path> list = Files.list(folder)) {
+		if (Files.isDirectory(folder)) {
+			restoreInterrupted();
+			models.addAll(inspectAll(folder, verifyChecksums));
+		}
+		// shipped models whose names the store does not use (a store model of that name wins, as in locate)
+		if (shipped != null && Files.isDirectory(shipped)) {
+			java.util.Set<String> names = models.stream().map(InstalledModel::name).collect(Collectors.toSet());
+			for (InstalledModel m : inspectAll(shipped, verifyChecksums))
+				if (!names.contains(m.name())) models.add(m);
+		}
+		return models;
+	}
+
+	private static List<InstalledModel> inspectAll(Path in, boolean verifyChecksums) {
+		List<InstalledModel> models = new ArrayList<>();
+		try (Stream<Path> list = Files.list(in)) {
 			for (Path dir : list.filter(Files::isDirectory).sorted().toList()) {
 				String name = dir.getFileName().toString();
 				if (name.startsWith(".")) continue;
@@ -194,7 +253,7 @@ public final class ModelStore {
 			}
 		}
 		catch (IOException e) {
-			throw new ModelStoreException("Cannot list the model folder " + folder + ": " + e.getMessage(), e);
+			throw new ModelStoreException("Cannot list the model folder " + in + ": " + e.getMessage(), e);
 		}
 		return models;
 	}
@@ -221,6 +280,7 @@ public final class ModelStore {
 		boolean modelName = folderOrName.getNameCount() == 1 && !name.startsWith(".");
 		if (modelName) restoreInterrupted(name);
 		if (modelName && Files.isDirectory(folder.resolve(name))) return folder.resolve(name);
+		if (modelName && shipped != null && Files.isDirectory(shipped.resolve(name))) return shipped.resolve(name);
 		boolean catalogued = folderOrName.getNameCount() == 1 && catalogue.find(name).isPresent();
 		throw new ModelStoreException("Model '" + name + "' is neither a folder nor installed in " + folder + ": "
 			+ (catalogued ? "fetch it (sam2-fiji models fetch " + name + ")" : "give a model package folder, or import one (sam2-fiji models import FOLDER|ARCHIVE)"));
@@ -230,6 +290,7 @@ public final class ModelStore {
 	public ModelPackage open(String name) {
 		Path dir = folder.resolve(CatalogueEntry.checkName(name));
 		restoreInterrupted(name);
+		if (!Files.isDirectory(dir) && shipped != null && Files.isDirectory(shipped.resolve(name))) dir = shipped.resolve(name);
 		if (!Files.isDirectory(dir))
 			throw new ModelStoreException("Model '" + name + "' is not installed in " + folder + ". "
 				+ (catalogue.find(name).isPresent() ? "Fetch it: models fetch " + name : "Import it: models import FOLDER|ARCHIVE --name " + name));
@@ -421,6 +482,9 @@ public final class ModelStore {
 	public void remove(String name) {
 		Path dir = folder.resolve(CatalogueEntry.checkName(name));
 		restoreInterrupted(name);
+		if (!Files.isDirectory(dir) && shipped != null && Files.isDirectory(shipped.resolve(name)))
+			throw new ModelStoreException("Model '" + name + "' was installed with Fiji by the SAM 2 update site (" + shipped.resolve(name)
+				+ "): it is removed with the update site (Help > Update...), not here");
 		if (!Files.isDirectory(dir)) throw new ModelStoreException("Model '" + name + "' is not installed in " + folder);
 		// Move aside first, so a model is either whole or gone even if deleting is interrupted.
 		Path doomed = folder.resolve(STAGING_PREFIX + "removed-" + UUID.randomUUID());

@@ -1,5 +1,11 @@
 package io.github.sam2fiji.core.runtime;
 
+import java.io.IOException;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 import java.nio.file.Path;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -44,7 +50,8 @@ public final class OnnxRuntime {
 			if (options.useGpu() && provider == null && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
 				// The CPU build of ONNX Runtime: nothing to try, say so plainly.
 				provider = "CPU";
-				fallbackReason = "this build has the CPU runtime only; build with -Pgpu for onnxruntime_gpu";
+				fallbackReason = "this installation has the CPU runtime only; for an NVIDIA GPU use the SAM2-Fiji-GPU update site instead of SAM2-Fiji"
+					+ " (from source: build with -Pgpu)";
 			}
 			if (options.useGpu() && !"CPU".equals(provider)) {
 				try {
@@ -98,7 +105,30 @@ public final class OnnxRuntime {
 		String p = provider == null ? "not started" : provider;
 		if ("CPU".equals(p)) p += options.threads() > 0 ? ", " + options.threads() + (options.threads() == 1 ? " thread" : " threads") : ", " + Runtime.getRuntime().availableProcessors() + " cores";
 		if (fallbackReason != null) p += " (CUDA not available: " + firstLine(fallbackReason) + ")";
+		List<String> jars = runtimeJars(OnnxRuntime.class.getClassLoader());
+		if (jars.size() > 1) p += "; WARNING: " + jars.size() + " ONNX Runtime jars are installed (" + String.join(", ", jars)
+			+ "), which one runs is left to chance: keep one of the update sites SAM2-Fiji (CPU) and SAM2-Fiji-GPU";
 		return p;
+	}
+
+	/**
+	 * The jars that hold ONNX Runtime's Java API: more than one when both the CPU and the GPU runtime
+	 * are installed (both update sites enabled), which must be said, not left to class path order.
+	 */
+	static List<String> runtimeJars(ClassLoader loader) {
+		List<String> jars = new ArrayList<>();
+		try {
+			for (URL url : Collections.list(loader.getResources("ai/onnxruntime/OrtEnvironment.class"))) {
+				String s = url.toString();
+				int bang = s.indexOf("!/");
+				String jar = bang < 0 ? s : s.substring(0, bang);
+				jars.add(jar.substring(jar.lastIndexOf('/') + 1));
+			}
+		}
+		catch (IOException e) {
+			// cannot list: nothing to warn about
+		}
+		return jars;
 	}
 
 	private static String firstLine(String s) {

@@ -27,7 +27,7 @@ class OnnxRuntimeTest {
 			assertTrue(session.getNumInputs() > 0);
 		}
 		assertEquals("CPU", runtime.provider());
-		assertTrue(runtime.describe().startsWith("CPU, 1 thread (CUDA not available: this build has the CPU runtime only"), runtime.describe());
+		assertTrue(runtime.describe().startsWith("CPU, 1 thread (CUDA not available: this installation has the CPU runtime only; for an NVIDIA GPU use the SAM2-Fiji-GPU update site"), runtime.describe());
 	}
 
 	@Test
@@ -37,5 +37,26 @@ class OnnxRuntimeTest {
 			assertEquals("CPU", runtime.provider());
 		}
 		assertEquals("CPU, 2 threads", runtime.describe());
+	}
+
+	@Test
+	void bothRuntimeJarsInstalledAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+		Path cpu = runtimeJar(dir.resolve("onnxruntime-1.20.0.jar"));
+		Path gpu = runtimeJar(dir.resolve("onnxruntime_gpu-1.20.0.jar"));
+		try (java.net.URLClassLoader one = new java.net.URLClassLoader(new java.net.URL[] { cpu.toUri().toURL() }, null);
+			java.net.URLClassLoader both = new java.net.URLClassLoader(new java.net.URL[] { cpu.toUri().toURL(), gpu.toUri().toURL() }, null)) {
+			assertEquals(java.util.List.of("onnxruntime-1.20.0.jar"), OnnxRuntime.runtimeJars(one));
+			assertEquals(java.util.List.of("onnxruntime-1.20.0.jar", "onnxruntime_gpu-1.20.0.jar"), OnnxRuntime.runtimeJars(both));
+		}
+		assertEquals(1, OnnxRuntime.runtimeJars(OnnxRuntime.class.getClassLoader()).size(), "this build's class path has one runtime");
+	}
+
+	private static Path runtimeJar(Path jar) throws java.io.IOException {
+		try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+			out.putNextEntry(new java.util.zip.ZipEntry("ai/onnxruntime/OrtEnvironment.class"));
+			out.write(new byte[] { (byte) 0xCA, (byte) 0xFE });
+			out.closeEntry();
+		}
+		return jar;
 	}
 }
