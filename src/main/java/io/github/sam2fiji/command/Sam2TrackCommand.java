@@ -59,11 +59,17 @@ public class Sam2TrackCommand extends ContextCommand {
 	@Parameter(label = "Prompt script (replays a session; empty: ROIs or label image)", style = "open", required = false, persist = false)
 	private File prompt_script;
 
+	@Parameter(label = "Multi-point ROIs", choices = { "one object per point", "one object" })
+	private String multi_point_rois = "one object per point";
+
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;
 
 	@Parameter(label = "Results table")
 	private boolean results_table = false;
+
+	@Parameter(label = "Outlines on the input (overlay)")
+	private boolean overlay = false;
 
 	@Parameter(label = "Cell Tracking Challenge folder (empty: none)", style = "directory", required = false)
 	private File ctc_folder;
@@ -79,11 +85,12 @@ public class Sam2TrackCommand extends ContextCommand {
 	public void run() {
 		labels = CommandRunner.run(this, "SAM 2 Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (!"one object".equals(multi_point_rois) && CommandRunner.imageOrNull(label_image) == null) rois = rois.withPointsAsObjects();
 			if (rois.note() != null && log != null) log.info("SAM 2 Track: " + rois.note());
 			PromptScript script = prompt_script == null || prompt_script.getPath().isEmpty() ? null : readScript(prompt_script.toPath());
 			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(),
 				rois.imageSelection(), false, script);
-		}, new CommandRunner.Outputs(add_rois, results_table, ctc_folder), log, ui);
+		}, new CommandRunner.Outputs(add_rois, results_table, overlay, ctc_folder), log, ui);
 	}
 
 	private static PromptScript readScript(java.nio.file.Path file) {

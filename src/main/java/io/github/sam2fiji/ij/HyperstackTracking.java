@@ -75,7 +75,9 @@ public final class HyperstackTracking {
 		ImagePlus image = layout.image();
 		LabelImageWriter writer = new LabelImageWriter(LabelImageWriter.uniqueLabelTitle(image.getTitle()), image.getWidth(), image.getHeight(), 1, 1, image.getCalibration());
 		writer.write(1, 1, SequenceTracking.segment(tracker, layout.source(sequence), onFrame, frame, cancel));
-		return new Result(writer.image(), writer.measurements(), prompts);
+		// one plane of labels, measured as the input's plane it segments (Results, ROIs and overlay say the real slice and frame)
+		int[] zt = zt(layout, sequence, frame);
+		return new Result(writer.image(), writer.measurements().stream().map(m -> m.onPlane(zt[0], zt[1])).toList(), prompts);
 	}
 
 	private static List<Integer> sequencesWithPrompts(SequenceLayout layout, PromptSet prompts) {

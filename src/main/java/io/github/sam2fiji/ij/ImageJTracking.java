@@ -54,20 +54,35 @@ public final class ImageJTracking {
 	}
 
 	/**
+	 * What will run, for the log before the model loads (which takes seconds to minutes): the axis
+	 * axis=auto chose when that may not be what the user meant, and the objects and prompts with
+	 * where they came from.
+	 */
+	public static List<String> plan(Prepared prepared) {
+		TrackRequest request = prepared.request();
+		if (request.script() != null) return List.of("prompt script of " + request.script().steps().size() + " calls");
+		List<String> lines = new java.util.ArrayList<>();
+		String axisNote = request.segmentOnly() ? null : prepared.layout().autoAxisNote(request.axis());
+		if (axisNote != null) lines.add(axisNote);
+		String source = request.labelImage() != null ? "the label image " + request.labelImage().getTitle()
+			: request.roisAreImageSelection() ? "the image's selection" : "the ROI Manager";
+		lines.add(prepared.prompts().summary() + ", from " + source);
+		return lines;
+	}
+
+	/**
 	 * Runs a prepared request with a tracker.
 	 *
-	 * @param log receives one line naming the model, where it runs and what the prompts are
+	 * @param log receives one line naming the model and where it runs (what will run: {@link #plan}, said before the model loads)
 	 */
 	public static HyperstackTracking.Result run(Prepared prepared, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
 		TrackRequest request = prepared.request();
 		SequenceLayout layout = prepared.layout();
 		if (request.script() != null) {
-			log.accept(tracker.describe() + "; prompt script of " + request.script().steps().size() + " calls");
+			log.accept(tracker.describe());
 			return HyperstackTracking.replay(tracker, layout, request.script(), progress, cancel);
 		}
-		String axisNote = request.segmentOnly() ? null : layout.autoAxisNote(request.axis());
-		if (axisNote != null) log.accept(axisNote);
-		log.accept(tracker.describe() + "; " + prepared.prompts().summary());
+		log.accept(tracker.describe());
 		if (request.segmentOnly()) {
 			int[] current = layout.currentFrameAndSequence();
 			return HyperstackTracking.segment(tracker, layout, prepared.prompts(), current[0], current[1], cancel);
@@ -101,9 +116,9 @@ public final class ImageJTracking {
 		List<Roi> prompts = managed.stream().filter(r -> !isOutput(r)).toList();
 		int outputs = managed.size() - prompts.size();
 		boolean ownSelection = selection != null && !isOutput(selection) && managed.stream().noneMatch(selection::equals);
-		if (!prompts.isEmpty() && !ownSelection) return new PromptRois(prompts, false, outputs, 0);
-		if (selection != null && isOutput(selection)) return new PromptRois(List.of(), true, outputs + 1, 0);
-		return new PromptRois(selection == null ? List.of() : List.of(selection), true, outputs, ownSelection ? prompts.size() : 0);
+		if (!prompts.isEmpty() && !ownSelection) return new PromptRois(prompts, false, outputs, 0, null);
+		if (selection != null && isOutput(selection)) return new PromptRois(List.of(), true, outputs + 1, 0, null);
+		return new PromptRois(selection == null ? List.of() : List.of(selection), true, outputs, ownSelection ? prompts.size() : 0, null);
 	}
 
 	private static boolean isOutput(Roi roi) {
@@ -114,7 +129,13 @@ public final class ImageJTracking {
 	 * ROIs for prompts, where they came from, how many output ROIs of an earlier run were left out,
 	 * and how many ROI Manager ROIs were passed over for the image's own selection.
 	 */
-	public record PromptRois(List<Roi> rois, boolean imageSelection, int outputsLeftOut, int managerRoisNotUsed) {
+	public record PromptRois(List<Roi> rois, boolean imageSelection, int outputsLeftOut, int managerRoisNotUsed, String pointsNote) {
+
+		/** These ROIs with each multi-point ROI of separate cells made one object per point ({@link RoiPrompts#pointsAsObjects}). */
+		public PromptRois withPointsAsObjects() {
+			RoiPrompts.SplitPoints split = RoiPrompts.pointsAsObjects(rois);
+			return new PromptRois(split.rois(), imageSelection, outputsLeftOut, managerRoisNotUsed, split.note());
+		}
 
 		/** A line for the log when ROIs were left out, else null. */
 		public String note() {
@@ -125,6 +146,7 @@ public final class ImageJTracking {
 			if (outputsLeftOut > 0)
 				parts.add(outputsLeftOut + " ROI" + (outputsLeftOut == 1 ? " is an output" : "s are outputs") + " of an earlier run (property "
 					+ LabelRois.OUTPUT_PROPERTY + "), not used as prompts");
+			if (pointsNote != null) parts.add(pointsNote);
 			return parts.isEmpty() ? null : String.join("; ", parts);
 		}
 	}

@@ -27,6 +27,14 @@ public final class LabelRois {
 	 * aware) and, for IDs up to 255, in the ROI group of its ID.
 	 */
 	public static List<Roi> of(ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names) {
+		return of(labels, measurements, names, labels);
+	}
+
+	/**
+	 * As {@link #of(ImagePlus, List, Map)}, positioned on the planes of {@code on}: the input image
+	 * the labels came from (an outline shows on every channel of its z/t plane).
+	 */
+	public static List<Roi> of(ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names, ImagePlus on) {
 		fillImageJGroupColours();
 		List<Roi> rois = new ArrayList<>();
 		int w = labels.getWidth(), h = labels.getHeight();
@@ -44,8 +52,8 @@ public final class LabelRois {
 			if (labels.getNSlices() > 1) name.append("-z").append(m.z());
 			if (labels.getNFrames() > 1) name.append("-t").append(m.t());
 			roi.setName(name.toString());
-			if (hyperstack) roi.setPosition(0, m.z(), m.t());
-			else if (labels.getStackSize() > 1) roi.setPosition(index);
+			if (on == labels ? hyperstack : on.isHyperStack()) roi.setPosition(0, m.z(), m.t());
+			else if (on.getStackSize() > 1) roi.setPosition(on.getStackIndex(1, m.z(), m.t()));
 			if (m.objectId() <= 255) roi.setGroup(m.objectId());
 			roi.setProperty(OUTPUT_PROPERTY, "true");
 			rois.add(roi);

@@ -15,4 +15,9 @@ package io.github.sam2fiji.ij;
  * @param present whether the model judged the object present
  */
 public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present) {
+
+	/** This measurement, said of the input's plane (z, t): Segment's one-plane label image is of that plane. */
+	public ObjectMeasurement onPlane(int z, int t) {
+		return new ObjectMeasurement(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present);
+	}
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import ij.ImagePlus;
 import ij.gui.Overlay;
 import ij.gui.Roi;
 import ij.macro.Interpreter;
@@ -37,6 +38,23 @@ public final class OutputPublisher {
 			result.labels().setOverlay(overlay);
 		}
 		return rois;
+	}
+
+	/**
+	 * Shows the result on the input: each object's outline in its colour on every plane, in the
+	 * input's overlay (pixels untouched; Image > Overlay > Hide Overlay hides it). Outlines of an
+	 * earlier run are replaced, the user's own overlay ROIs kept.
+	 */
+	public static Overlay overlayOutlines(ImagePlus input, HyperstackTracking.Result result) {
+		Overlay overlay = new Overlay();
+		Overlay before = input.getOverlay();
+		if (before != null)
+			for (Roi roi : before.toArray())
+				if (!"true".equals(roi.getProperty(LabelRois.OUTPUT_PROPERTY))) overlay.add(roi);
+		for (Roi roi : LabelRois.of(result.labels(), result.measurements(), result.prompts().names(), input))
+			overlay.add(roi);
+		input.setOverlay(overlay);
+		return overlay;
 	}
 
 	/**

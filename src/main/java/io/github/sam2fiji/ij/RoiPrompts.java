@@ -48,6 +48,55 @@ public final class RoiPrompts {
 	/** ROI property (and its value) that makes every click of a point ROI negative. */
 	public static final String PROMPT_PROPERTY = "sam_prompt", NEGATIVE = "negative";
 
+	/** ROIs with each multi-point ROI of separate objects split into one point ROI per point, and what was split. */
+	public record SplitPoints(List<Roi> rois, int roisSplit, int objectsMade) {
+		/** A line for the log when ROIs were split, else null. */
+		public String note() {
+			if (roisSplit == 0) return null;
+			return (roisSplit == 1 ? "a multi-point ROI" : roisSplit + " multi-point ROIs") + " made " + objectsMade
+				+ " objects, one per point (to make a ROI's points one object: multi-point ROIs = one object, or name or group the ROI)";
+		}
+	}
+
+	/**
+	 * The multi-point tool's usual use, one click per cell, as separate objects: every multi-point
+	 * ROI whose points are all positive and which has no name and no group becomes one point ROI
+	 * per point (keeping each point's stack position), so each is an object of its own. A named or
+	 * grouped ROI, or one with a negative click, stays one object: the user said so.
+	 */
+	public static SplitPoints pointsAsObjects(List<Roi> rois) {
+		List<Roi> out = new ArrayList<>();
+		int split = 0, made = 0;
+		for (Roi roi : rois) {
+			if (!(roi instanceof PointRoi points) || points.size() < 2 || roi.getGroup() > 0 || (roi.getName() != null && !roi.getName().isBlank())
+				|| hasNegative(points)) {
+				out.add(roi);
+				continue;
+			}
+			FloatPolygon polygon = points.getFloatPolygon();
+			for (int i = 0; i < polygon.npoints; i++) {
+				PointRoi one = new PointRoi(polygon.xpoints[i], polygon.ypoints[i]);
+				int position = points.getPointPosition(i);
+				if (points.hasHyperStackPosition() && position <= 0) one.setPosition(points.getCPosition(), points.getZPosition(), points.getTPosition());
+				else one.setPosition(position > 0 ? position : points.getPosition());
+				out.add(one);
+			}
+			split++;
+			made += polygon.npoints;
+		}
+		return new SplitPoints(out, split, made);
+	}
+
+	private static boolean hasNegative(PointRoi points) {
+		String property = points.getProperty(PROMPT_PROPERTY);
+		if (property != null && property.trim().equalsIgnoreCase(NEGATIVE)) return true;
+		int[] counters = points.getCounters();
+		if (counters == null) return false;
+		for (int i = 0; i < Math.min(counters.length, points.size()); i++)
+			if ((counters[i] & 0xff) == NEGATIVE_COUNTER) return true;
+		return false;
+	}
+
 	/**
 	 * Converts ROIs into prompts.
 	 *

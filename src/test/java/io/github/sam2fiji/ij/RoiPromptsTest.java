@@ -65,6 +65,50 @@ class RoiPromptsTest {
 	}
 
 	@Test
+	void aMultiPointRoiOfPositiveClicksIsOneObjectPerPointUnlessNamedGroupedOrWithANegativeClick() {
+		PointRoi threeCells = (PointRoi) at(new PointRoi(new float[] { 10, 30, 50 }, new float[] { 5, 20, 40 }, 3), 3);
+		RoiPrompts.SplitPoints split = RoiPrompts.pointsAsObjects(List.of(threeCells));
+		PromptSet set = RoiPrompts.convert(split.rois(), layout, false);
+		assertEquals(3, set.prompts().size());
+		assertEquals(List.of(1, 2, 3), set.prompts().stream().map(p -> p.prompt().objectId()).toList());
+		assertEquals(List.of(List.of(new PointPrompt(10, 5, true)), List.of(new PointPrompt(30, 20, true)), List.of(new PointPrompt(50, 40, true))),
+			set.prompts().stream().map(p -> p.prompt().points()).toList());
+		assertTrue(set.prompts().stream().allMatch(p -> p.prompt().frame() == 2), "each point keeps the ROI's frame");
+		assertEquals("a multi-point ROI made 3 objects, one per point (to make a ROI's points one object: multi-point ROIs = one object, or name or group the ROI)",
+			split.note());
+
+		PointRoi named = new PointRoi(new float[] { 10, 30 }, new float[] { 5, 20 }, 2);
+		named.setName("cell");
+		PointRoi grouped = new PointRoi(new float[] { 10, 30 }, new float[] { 5, 20 }, 2);
+		grouped.setGroup(4);
+		PointRoi withNegative = new PointRoi(new float[] { 10, 30 }, new float[] { 5, 20 }, 2);
+		withNegative.setCounters(new int[] { 0, 1 });
+		for (PointRoi oneObject : List.of(named, grouped, withNegative)) {
+			RoiPrompts.SplitPoints kept = RoiPrompts.pointsAsObjects(List.of(oneObject));
+			assertEquals(List.of(oneObject), kept.rois());
+			assertNull(kept.note());
+			assertEquals(2, only(RoiPrompts.convert(kept.rois(), layout, false)).points().size());
+		}
+	}
+
+	@Test
+	void splitPointsKeepTheirOwnStackPositions() {
+		PointRoi points = new PointRoi(new float[] { 10, 30 }, new float[] { 5, 20 }, 2);
+		points.setPosition(0);
+		points.setCounters(new int[] { 0, 0 });
+		// a multi-point ROI made on two frames: per-point positions
+		PointRoi perPoint = new PointRoi(10, 5);
+		perPoint.addPoint(timeLapse, 30, 20);
+		timeLapse.setT(4);
+		perPoint.addPoint(timeLapse, 40, 30);
+		List<Roi> split = RoiPrompts.pointsAsObjects(List.of(perPoint)).rois();
+		assertEquals(3, split.size());
+		PromptSet set = RoiPrompts.convert(split, layout, false);
+		assertEquals(3, set.prompts().size());
+		assertEquals(3, set.prompts().get(2).prompt().frame(), set.toString());
+	}
+
+	@Test
 	void otherCountersAreRefused() {
 		PointRoi points = new PointRoi(new float[] { 10 }, new float[] { 5 }, 1);
 		points.setCounters(new int[] { 2 });

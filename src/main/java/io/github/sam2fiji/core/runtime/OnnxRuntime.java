@@ -116,18 +116,21 @@ public final class OnnxRuntime {
 	 * are installed (both update sites enabled), which must be said, not left to class path order.
 	 */
 	static List<String> runtimeJars(ClassLoader loader) {
-		List<String> jars = new ArrayList<>();
+		// a class loader and its parent may both list one jar (ImageJ's plugin class loader adds jars/ too): count files, not listings
+		java.util.Set<String> files = new java.util.LinkedHashSet<>();
 		try {
 			for (URL url : Collections.list(loader.getResources("ai/onnxruntime/OrtEnvironment.class"))) {
 				String s = url.toString();
 				int bang = s.indexOf("!/");
-				String jar = bang < 0 ? s : s.substring(0, bang);
-				jars.add(jar.substring(jar.lastIndexOf('/') + 1));
+				files.add(bang < 0 ? s : s.substring(0, bang));
 			}
 		}
 		catch (IOException e) {
 			// cannot list: nothing to warn about
 		}
+		List<String> jars = new ArrayList<>();
+		for (String file : files)
+			jars.add(file.substring(file.lastIndexOf('/') + 1));
 		return jars;
 	}
 

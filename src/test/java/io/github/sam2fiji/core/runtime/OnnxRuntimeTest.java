@@ -48,6 +48,10 @@ class OnnxRuntimeTest {
 			assertEquals(java.util.List.of("onnxruntime-1.20.0.jar"), OnnxRuntime.runtimeJars(one));
 			assertEquals(java.util.List.of("onnxruntime-1.20.0.jar", "onnxruntime_gpu-1.20.0.jar"), OnnxRuntime.runtimeJars(both));
 		}
+		try (java.net.URLClassLoader parent = new java.net.URLClassLoader(new java.net.URL[] { cpu.toUri().toURL() }, null);
+			java.net.URLClassLoader child = new java.net.URLClassLoader(new java.net.URL[] { cpu.toUri().toURL() }, parent)) {
+			assertEquals(java.util.List.of("onnxruntime-1.20.0.jar"), OnnxRuntime.runtimeJars(child), "one jar listed by a loader and its parent is one jar");
+		}
 		assertEquals(1, OnnxRuntime.runtimeJars(OnnxRuntime.class.getClassLoader()).size(), "this build's class path has one runtime");
 	}
 
