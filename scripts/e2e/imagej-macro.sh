@@ -91,6 +91,9 @@ selectImage("cells-labels");
 print("labels: " + getWidth() + " x " + getHeight() + " x " + nSlices + ", " + bitDepth() + "-bit");
 saveAs("Tiff", "$work/labels.tif");
 print("ROIs after tracking: " + roiManager("count"));
+roiManager("select", 3);
+print("first output ROI: " + Roi.getName);
+run("Select None");
 print("results rows: " + nResults);
 // A re-run with the output ROIs still in the ROI Manager: they are not read back as prompts.
 selectImage("cells.tif");
@@ -109,8 +112,9 @@ run("Properties...", "channels=1 slices=1 frames=3");
 roiManager("reset");
 setSlice(1);
 makeSelection("point", newArray(12, 32, 50), newArray(16, 16, 32));
-run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=forward label_image=none overlay");
+run("SAM 2 Track", "model=[$model] axis=t channel=1 direction=forward label_image=none overlay montage");
 print("multi-point labels: " + getTitle() + ", max " + getValue("Max"));
+print("montage: " + isOpen("three-montage"));
 selectImage("three");
 print("overlay on the input: " + Overlay.size + " outlines");
 MACRO
@@ -140,6 +144,8 @@ grep -q "^SAM 2 Track: 3 objects; prompts on 1 frame: 3 positive clicks, 0 negat
 	|| fail "the 3 points were not 3 objects"
 grep -qx "multi-point labels: three-labels, max 3" "$work/log.txt" || fail "the multi-point run did not label 3 cells"
 grep -qx "overlay on the input: 9 outlines" "$work/log.txt" || fail "no overlay of 3 objects x 3 frames on the input"
+grep -qx "montage: 1" "$work/log.txt" || fail "no montage"
+grep -qE "^first output ROI: (left|group 2)-t[1-5]$" "$work/log.txt" || fail "the ROI Manager did not keep the output ROI's name (object name and frame)"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO
 setBatchMode(true);

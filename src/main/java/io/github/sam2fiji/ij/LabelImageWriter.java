@@ -51,17 +51,26 @@ public final class LabelImageWriter {
 	 * WindowManager.makeUniqueName looks at windows only).
 	 */
 	public static String uniqueLabelTitle(String inputTitle) {
-		String title = labelTitle(inputTitle), candidate = title;
+		return uniqueTitle(inputTitle, "labels");
+	}
+
+	/** "cells.tif" and "montage" -> "cells-montage", or "cells-montage-1" (and so on) when an open image has that title. */
+	public static String uniqueTitle(String inputTitle, String what) {
+		String title = titleOf(inputTitle, what), candidate = title;
 		for (int n = 1; ij.WindowManager.getImage(candidate) != null; n++) candidate = title + "-" + n;
 		return candidate;
 	}
 
 	/** "cells.tif" -> "cells-labels". */
 	public static String labelTitle(String inputTitle) {
+		return titleOf(inputTitle, "labels");
+	}
+
+	private static String titleOf(String inputTitle, String what) {
 		String base = inputTitle == null || inputTitle.isBlank() ? "image" : inputTitle;
 		int dot = base.lastIndexOf('.');
 		if (dot > 0 && base.length() - dot <= 5) base = base.substring(0, dot);
-		return base + "-labels";
+		return base + "-" + what;
 	}
 
 	public ImagePlus image() {

@@ -57,6 +57,31 @@ public final class OutputPublisher {
 		return overlay;
 	}
 
+	/** The widest montage made, in pixels: larger ones are scaled down to it (92 frames of 1024 px would be 10,240 px). */
+	static final int MONTAGE_MAX_WIDTH = 4096;
+
+	/**
+	 * Every tracked plane of the input's {@code channel} in grey with the objects' outlines and IDs,
+	 * tiled into one RGB image to check a whole run at a glance ("&lt;input&gt;-montage"), scaled down
+	 * to at most {@value #MONTAGE_MAX_WIDTH} pixels wide.
+	 */
+	public static ImagePlus montage(ImagePlus input, int channel, HyperstackTracking.Result result) {
+		ImagePlus labels = result.labels();
+		ij.ImageStack planes = new ij.ImageStack(input.getWidth(), input.getHeight());
+		for (int i = 1; i <= labels.getStackSize(); i++) {
+			int[] czt = labels.convertIndexToPosition(i);
+			planes.addSlice(input.getStack().getProcessor(input.getStackIndex(channel, czt[1], czt[2])));
+		}
+		int columns = (int) Math.ceil(Math.sqrt(planes.getSize()));
+		ImagePlus montage = io.github.sam2fiji.export.OverlayMontage.render(new ImagePlus(input.getTitle(), planes), labels, columns);
+		if (montage.getWidth() > MONTAGE_MAX_WIDTH) {
+			double scale = (double) MONTAGE_MAX_WIDTH / montage.getWidth();
+			montage.setProcessor(montage.getProcessor().resize(MONTAGE_MAX_WIDTH, (int) Math.round(montage.getHeight() * scale), true));
+		}
+		montage.setTitle(LabelImageWriter.uniqueTitle(input.getTitle(), "montage"));
+		return montage;
+	}
+
 	/**
 	 * Fills ImageJ's "Results" table (replacing its rows, as Analyze Particles does), so that macros
 	 * read it with nResults and getResult; shown unless headless.

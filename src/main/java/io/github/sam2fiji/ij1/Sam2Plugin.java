@@ -75,6 +75,7 @@ public class Sam2Plugin implements PlugIn {
 		gd.addCheckbox("Add_ROIs", !macro && Prefs.get(PREFS + "add_rois", false));
 		gd.addCheckbox("Results_table", !macro && Prefs.get(PREFS + "results_table", false));
 		gd.addCheckbox("Overlay", !macro && Prefs.get(PREFS + "overlay", true));
+		if (!segment) gd.addCheckbox("Montage", !macro && Prefs.get(PREFS + "montage", false));
 		if (!segment) gd.addDirectoryField("CTC_folder", "", 30);
 		if (!segment) gd.addFileField("Prompt_script", "", 30);
 		if (!segment) {
@@ -93,6 +94,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean addRois = gd.getNextBoolean();
 		boolean resultsTable = gd.getNextBoolean();
 		boolean overlay = gd.getNextBoolean();
+		boolean montage = !segment && gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
 		String promptScript = segment ? "" : gd.getNextString().trim();
 		String trackingSettings = segment ? "" : gd.getNextString().trim();
@@ -108,6 +110,7 @@ public class Sam2Plugin implements PlugIn {
 			Prefs.set(PREFS + "add_rois", addRois);
 			Prefs.set(PREFS + "results_table", resultsTable);
 			Prefs.set(PREFS + "overlay", overlay);
+			if (!segment) Prefs.set(PREFS + "montage", montage);
 		}
 
 		ImageJProgress progress = new ImageJProgress(title);
@@ -134,6 +137,7 @@ public class Sam2Plugin implements PlugIn {
 			if (resultsTable) OutputPublisher.showTable(result);
 			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));
 			if (overlay) OutputPublisher.overlayOutlines(image, result);
+			if (montage) OutputPublisher.montage(image, channel, result).show();
 			progress.finish("done");
 			result.labels().show();
 		}

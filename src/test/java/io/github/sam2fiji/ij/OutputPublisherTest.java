@@ -74,6 +74,24 @@ class OutputPublisherTest {
 		org.junit.jupiter.api.Assertions.assertArrayEquals(before, (short[]) movie.getStack().getPixels(1), "pixels untouched");
 	}
 
+	@Test
+	void theMontageTilesEveryTrackedPlaneOfTheChosenChannel() {
+		ImagePlus movie = TestImages.hyperstack("two channels.tif", 32, 24, 2, 1, 5);
+		SequenceLayout layout = SequenceLayout.of(movie, TrackAxis.T, 2);
+		HyperstackTracking.Result result = HyperstackTracking.track(new FakeTracker(), layout, RoiPrompts.convert(List.of(new Roi(4, 4, 6, 6)), layout, false),
+			Direction.BOTH, ProgressListener.NONE, CancellationToken.NEVER);
+		ImagePlus montage = OutputPublisher.montage(movie, 2, result);
+		assertEquals("two channels-montage", montage.getTitle());
+		assertEquals(3 * 32, montage.getWidth(), "5 frames in rows of 3");
+		assertEquals(2 * 24, montage.getHeight());
+		assertEquals(ImagePlus.COLOR_RGB, montage.getType());
+		ImagePlus wide = TestImages.hyperstack("wide", 1500, 8, 1, 1, 9);
+		SequenceLayout wideLayout = SequenceLayout.of(wide, TrackAxis.T, 1);
+		HyperstackTracking.Result wideResult = HyperstackTracking.track(new FakeTracker(), wideLayout, RoiPrompts.convert(List.of(new Roi(1, 1, 4, 4)), wideLayout, false),
+			Direction.BOTH, ProgressListener.NONE, CancellationToken.NEVER);
+		assertEquals(OutputPublisher.MONTAGE_MAX_WIDTH, OutputPublisher.montage(wide, 1, wideResult).getWidth(), "4500 px of tiles (3 columns) scaled down");
+	}
+
 	/** A CTC export replaces an earlier result whole (no old time points left) and refuses a folder of other files. */
 	@Test
 	void aCtcExportReplacesAnEarlierResultWholeAndNothingElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
