@@ -188,17 +188,27 @@ imagej 300 "$work/bad-setting.ijm" > "$work/bad-setting.txt" 2>&1 || true
 cat "$work/bad-setting.txt"
 grep -q "^SAM 2 Track: Tracking settings {input_scale=2.0}: inputScale must be in (0, 1\], got 2.0" "$work/bad-setting.txt" || fail "no one-line error for a bad tracking setting"
 grep -q "macro went on" "$work/bad-setting.txt" && fail "the macro was not stopped by the bad tracking setting"
-# A stack of z slices (as File > Import > Image Sequence opens a time-lapse) with axis=auto: tracked
-# through z, and the log says so with what to do, before the run.
+# A time-lapse saved as one file per time point, opened with File > Import > Image Sequence (which
+# makes z slices of them) with axis=auto: tracked through z, and the log says so with what to do,
+# before the model loads.
+mkdir -p "$work/imported"
 cat > "$work/auto-z.ijm" <<MACRO
 setBatchMode(true);
-newImage("imported", "8-bit black", 64, 64, 4);
-for (i = 1; i <= 4; i++) { setSlice(i); setColor(200); fillOval(20 + i, 20, 16, 16); }
+for (i = 1; i <= 4; i++) {
+	newImage("t" + i, "8-bit black", 64, 64, 1);
+	setColor(200); fillOval(20 + i, 20, 16, 16);
+	saveAs("PNG", "$work/imported/t" + i + ".png");
+	close();
+}
+run("Image Sequence...", "open=[$work/imported/t1.png] sort");
+rename("imported");
+print("imported: " + nSlices + " slices");
 makeRectangle(18, 18, 24, 20);
 run("SAM 2 Track", "model=[$model] axis=auto channel=1 direction=both label_image=none");
 MACRO
 imagej 300 "$work/auto-z.ijm" > "$work/auto-z.txt" 2>&1 || true
 cat "$work/auto-z.txt"
+grep -qx "imported: 4 slices" "$work/auto-z.txt" || fail "File > Import > Image Sequence did not open the 4 files"
 grep -q "^SAM 2 Track: tracking through z: imported has 4 z slices and 1 time point (if the slices are time points" "$work/auto-z.txt" \
 	|| fail "axis=auto on a z stack did not say it tracks through z"
 # The model manager in plain ImageJ 1: the catalogue offers the official SAM 2.1 checkpoints; a
