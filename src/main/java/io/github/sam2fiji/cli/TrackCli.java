@@ -28,6 +28,7 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.export.CtcExporter;
+import io.github.sam2fiji.export.TrackMateExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
 import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.LabelImagePrompts;
@@ -86,6 +87,10 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--ctc", paramLabel = "DIR", description = "also write a Cell Tracking Challenge result (res_track.txt, maskTTT.tif); per stack a subfolder for a folder input")
 	private Path ctc;
 
+	@Option(names = "--trackmate", paramLabel = "XML|DIR", description = "also write a TrackMate file (spots with outlines, tracks, the input image; "
+		+ "TrackMate opens it for editing); a folder for a folder input (<name>-trackmate.xml each)")
+	private Path trackmate;
+
 	@Option(names = "--overwrite", description = "replace an existing, non-empty --ctc folder (whole: never a mix of an old and a new result)")
 	private boolean overwrite;
 
@@ -131,6 +136,7 @@ public class TrackCli implements Callable<Integer> {
 				for (Path stack : stacks) {
 					Path out = outputFor(stack, batch);
 					Path ctcFolder = ctcFor(stack, batch);
+					Path trackmateFile = trackmateFor(stack, batch);
 					long start = System.nanoTime();
 					try {
 						// Input and prompts are checked before the model is loaded, so bad input fails fast.
@@ -139,7 +145,7 @@ public class TrackCli implements Callable<Integer> {
 							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
 							err.println("model: " + tracker.describe());
 						}
-						track(tracker, job, dir, out, ctcFolder, err);
+						track(tracker, job, dir, out, ctcFolder, trackmateFile, err);
 						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, job.objectCount(), (System.nanoTime() - start) / 1e9);
 					}
 					catch (RuntimeException | IOException e) {
@@ -191,11 +197,20 @@ public class TrackCli implements Callable<Integer> {
 				if (!overwrite && Files.isDirectory(ctcFolder) && ctcFolder.toFile().list().length > 0)
 					throw new IllegalArgumentException("--ctc " + ctcFolder + " exists and is not empty: choose another folder, or add --overwrite to replace it whole");
 			}
+			Path trackmateFile = trackmateFor(stack, batch);
+			if (trackmateFile != null) {
+				AtomicOutputs.checkNotAnInput(trackmateFile, inputs, false, "--trackmate");
+				AtomicOutputs.checkWritable(trackmateFile, "--trackmate");
+			}
 		}
 	}
 
 	private Path outputFor(Path stack, boolean batch) {
 		return batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;
+	}
+
+	private Path trackmateFor(Path stack, boolean batch) {
+		return trackmate == null ? null : batch || Files.isDirectory(trackmate) ? trackmate.resolve(stem(stack) + "-trackmate.xml") : trackmate;
 	}
 
 	private Path ctcFor(Path stack, boolean batch) {
@@ -243,7 +258,7 @@ public class TrackCli implements Callable<Integer> {
 		return new Job(stack, layout, promptsFor(stack, layout), null);
 	}
 
-	private void track(Tracker tracker, Job job, Direction dir, Path out, Path ctcFolder, PrintWriter err) throws IOException {
+	private void track(Tracker tracker, Job job, Direction dir, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err) throws IOException {
 		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
 		ProgressListener progress = (done, total, message) -> {
@@ -264,6 +279,8 @@ public class TrackCli implements Callable<Integer> {
 			if (!ok) throw new IOException("Cannot write " + out + " (disk full?)");
 		});
 		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, temp));
+		if (trackmateFile != null)
+			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), trackmateFile);
 	}
 
 	/**

@@ -32,7 +32,7 @@ final class CommandRunner {
 	private CommandRunner() {}
 
 	/** Optional outputs the user asked for. */
-	record Outputs(boolean addRois, boolean resultsTable, boolean overlay, File ctcFolder) {
+	record Outputs(boolean addRois, boolean resultsTable, boolean overlay, File ctcFolder, File trackmateFile) {
 	}
 
 	/**
@@ -67,6 +67,8 @@ final class CommandRunner {
 			if (outputs.resultsTable()) OutputPublisher.showTable(result);
 			if (outputs.overlay()) OutputPublisher.overlayOutlines(request.image(), result);
 			if (outputs.ctcFolder() != null && !outputs.ctcFolder().getPath().isBlank()) OutputPublisher.exportCtc(result, outputs.ctcFolder().toPath());
+			if (outputs.trackmateFile() != null && !outputs.trackmateFile().getPath().isBlank())
+				OutputPublisher.exportTrackMate(request.image(), result, outputs.trackmateFile().toPath());
 			progress.finish("done");
 			return result.labels();
 		}

@@ -71,6 +71,6 @@ public class Sam2SegmentCommand extends ContextCommand {
 			if (!"one object".equals(multi_point_rois) && CommandRunner.imageOrNull(label_image) == null) rois = rois.withPointsAsObjects();
 			if (rois.note() != null && log != null) log.info("SAM 2 Segment: " + rois.note());
 			return new TrackRequest(image, TrackAxis.AUTO, channel, Direction.BOTH, CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(), true, null);
-		}, new CommandRunner.Outputs(add_rois, results_table, overlay, null), log, ui);
+		}, new CommandRunner.Outputs(add_rois, results_table, overlay, null, null), log, ui);
 	}
 }

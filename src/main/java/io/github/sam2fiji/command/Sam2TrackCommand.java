@@ -74,6 +74,9 @@ public class Sam2TrackCommand extends ContextCommand {
 	@Parameter(label = "Cell Tracking Challenge folder (empty: none)", style = "directory", required = false)
 	private File ctc_folder;
 
+	@Parameter(label = "TrackMate file (empty: none)", style = "save", required = false, persist = false)
+	private File trackmate_file;
+
 	// Not persisted: a script or macro that does not give it gets the model's own settings, not the last run's.
 	@Parameter(label = "Tracking settings (SAM 1 models, e.g. input_scale=0.5)", required = false, persist = false)
 	private String tracking_settings = "";
@@ -90,7 +93,7 @@ public class Sam2TrackCommand extends ContextCommand {
 			PromptScript script = prompt_script == null || prompt_script.getPath().isEmpty() ? null : readScript(prompt_script.toPath());
 			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), CommandRunner.imageOrNull(label_image), rois.rois(),
 				rois.imageSelection(), false, script);
-		}, new CommandRunner.Outputs(add_rois, results_table, overlay, ctc_folder), log, ui);
+		}, new CommandRunner.Outputs(add_rois, results_table, overlay, ctc_folder, trackmate_file), log, ui);
 	}
 
 	private static PromptScript readScript(java.nio.file.Path file) {

@@ -3,10 +3,6 @@ package io.github.sam2fiji.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -21,11 +17,9 @@ import ij.process.ImageProcessor;
  * time point from B to E, so an object that is absent for some time points and comes back ends its
  * track at the gap: the return is a new track, with a new label (above every label of the image)
  * and the old track as its parent, as the challenge's format and validator require. The label
- * image itself keeps the object's one ID.
+ * image itself keeps the object's one ID ({@link CtcTracks}).
  */
 public final class CtcExporter {
-
-	private static final int MAX_LABEL = 0xffff;
 
 	private CtcExporter() {}
 
@@ -39,7 +33,7 @@ public final class CtcExporter {
 		if (labels.getBitDepth() != 16 || labels.getNChannels() != 1)
 			throw new IllegalArgumentException("CTC export needs a 16-bit single-channel label image, " + labels.getTitle() + " is " + labels.getBitDepth() + "-bit with " + labels.getNChannels() + " channels");
 		int nz = labels.getNSlices(), nt = labels.getNFrames(), digits = digits(nt);
-		Tracks tracks = Tracks.of(labels);
+		CtcTracks tracks = CtcTracks.of(labels);
 		Files.createDirectories(folder);
 		for (int t = 1; t <= nt; t++) {
 			ImageStack timePoint = new ImageStack(labels.getWidth(), labels.getHeight());
@@ -60,57 +54,5 @@ public final class CtcExporter {
 			if (!ok) throw new IOException("Cannot write " + file);
 		}
 		Files.write(folder.resolve("res_track.txt"), tracks.lines());
-	}
-
-	/** The CTC tracks of a label image: each object's runs of consecutive time points, the later ones as new labels with a parent. */
-	private static final class Tracks {
-
-		/** Per object ID, its CTC label at each time point (0 where absent). */
-		private final Map<Integer, int[]> labelAt = new TreeMap<>();
-		/** The res_track.txt lines by label: "L B E P". */
-		private final Map<Integer, String> lines = new TreeMap<>();
-
-		static Tracks of(ImagePlus labels) throws IOException {
-			int nz = labels.getNSlices(), nt = labels.getNFrames();
-			Map<Integer, boolean[]> present = new TreeMap<>();
-			int maxId = 0;
-			for (int t = 1; t <= nt; t++)
-				for (int z = 1; z <= nz; z++)
-					for (short p : (short[]) labels.getStack().getProcessor(labels.getStackIndex(1, z, t)).getPixels()) {
-						int id = p & 0xffff;
-						if (id == 0) continue;
-						present.computeIfAbsent(id, k -> new boolean[nt])[t - 1] = true;
-						maxId = Math.max(maxId, id);
-					}
-			Tracks tracks = new Tracks();
-			int next = maxId + 1;
-			for (Map.Entry<Integer, boolean[]> e : present.entrySet()) {
-				boolean[] at = e.getValue();
-				int[] label = new int[nt];
-				int parent = 0;
-				for (int t = 0; t < nt; t++) {
-					if (!at[t] || (t > 0 && at[t - 1])) continue;
-					int end = t;
-					while (end + 1 < nt && at[end + 1]) end++;
-					int track = parent == 0 ? e.getKey() : next++;
-					if (track > MAX_LABEL)
-						throw new IOException("The CTC result needs more than " + MAX_LABEL + " labels (objects that leave and return start new tracks); "
-							+ "16-bit masks cannot hold them");
-					for (int u = t; u <= end; u++) label[u] = track;
-					tracks.lines.put(track, track + " " + t + " " + end + " " + parent);
-					parent = track;
-				}
-				tracks.labelAt.put(e.getKey(), label);
-			}
-			return tracks;
-		}
-
-		int label(int id, int t) {
-			return labelAt.get(id)[t];
-		}
-
-		List<String> lines() {
-			return new ArrayList<>(lines.values());
-		}
 	}
 }

@@ -94,6 +94,11 @@ public final class OutputPublisher {
 		return table;
 	}
 
+	/** A TrackMate file of the result (TrackMateExporter), naming the input image TrackMate then opens with it. */
+	public static void exportTrackMate(ImagePlus input, HyperstackTracking.Result result, Path file) throws IOException {
+		io.github.sam2fiji.export.TrackMateExporter.write(input, result.labels(), result.measurements(), result.prompts().names(), file);
+	}
+
 	public static void exportCtc(HyperstackTracking.Result result, Path folder) throws IOException {
 		// written beside and renamed: never half a result, never an old result's files mixed in. A
 		// folder holding anything but an earlier CTC result (maskTTT.tif, res_track.txt) is refused,

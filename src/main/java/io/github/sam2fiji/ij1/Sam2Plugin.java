@@ -77,6 +77,7 @@ public class Sam2Plugin implements PlugIn {
 		gd.addCheckbox("Overlay", !macro && Prefs.get(PREFS + "overlay", true));
 		if (!segment) gd.addCheckbox("Montage", !macro && Prefs.get(PREFS + "montage", false));
 		if (!segment) gd.addDirectoryField("CTC_folder", "", 30);
+		if (!segment) gd.addFileField("TrackMate_file", "", 30);
 		if (!segment) gd.addFileField("Prompt_script", "", 30);
 		if (!segment) {
 			gd.addStringField("Tracking_settings", remembered(macro, "tracking_settings", ""), 30);
@@ -96,6 +97,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean overlay = gd.getNextBoolean();
 		boolean montage = !segment && gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
+		String trackmate = segment ? "" : gd.getNextString().trim();
 		String promptScript = segment ? "" : gd.getNextString().trim();
 		String trackingSettings = segment ? "" : gd.getNextString().trim();
 		if (!macro) {
@@ -136,6 +138,7 @@ public class Sam2Plugin implements PlugIn {
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);
 			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));
+			if (!trackmate.isEmpty()) OutputPublisher.exportTrackMate(image, result, Path.of(trackmate));
 			if (overlay) OutputPublisher.overlayOutlines(image, result);
 			if (montage) OutputPublisher.montage(image, channel, result).show();
 			progress.finish("done");

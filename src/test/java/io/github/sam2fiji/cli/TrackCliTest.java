@@ -74,6 +74,17 @@ class TrackCliTest {
 			assertTrue(Files.isRegularFile(dir.resolve("ctc").resolve(name).resolve("mask000.tif")));
 		}
 		assertEquals(2, tracker.sessions);
+
+		// with a TrackMate file per stack: spots for both objects on every frame, each object one track
+		Path trackmate = dir.resolve("trackmate");
+		Files.createDirectories(trackmate);
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", dir.resolve("in").toString(), "--points", points.toString(), "--output",
+			dir.resolve("out2").toString(), "--trackmate", trackmate.toString()), err.toString());
+		io.github.sam2fiji.export.TrackMateXmlRules.Read read = io.github.sam2fiji.export.TrackMateXmlRules.read(trackmate.resolve("b-trackmate.xml"));
+		assertEquals(List.of(), read.problems());
+		assertEquals(2 * 6, read.spots().size());
+		assertEquals(2, read.tracks().size());
+		assertEquals("b.tif", read.imageData().getAttribute("filename"), "TrackMate opens the input with it");
 		assertTrue(err.toString().contains("a-labels.tif"), err.toString());
 	}
 
