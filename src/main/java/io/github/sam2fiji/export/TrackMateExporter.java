@@ -216,7 +216,7 @@ public final class TrackMateExporter {
 				if (s.roi() != null) {
 					// TrackMate reads the text as is: no leading blank
 					StringBuilder text = new StringBuilder();
-					for (int i = 0; i < s.roi().length; i++) text.append(i == 0 ? "" : " ").append(number(s.roi()[i]));
+					for (int i = 0; i < s.roi().length; i++) text.append(i == 0 ? "" : " ").append(Float.toString(s.roi()[i]));
 					xml.writeCharacters(text.toString());
 				}
 				xml.writeEndElement();
@@ -268,7 +268,9 @@ public final class TrackMateExporter {
 	private static void writeSettings(XMLStreamWriter xml, ImagePlus input, ImagePlus labels, Calibration cal, List<Spot> spots) throws XMLStreamException {
 		FileInfo info = input == null ? null : input.getOriginalFileInfo();
 		String fileName = info != null && info.fileName != null ? info.fileName : "";
-		String folder = info != null && info.directory != null ? info.directory : "";
+		// absolute: TrackMate would read a relative folder against Fiji's working directory
+		String folder = info != null && info.directory != null && !info.directory.isEmpty()
+			? Path.of(info.directory).toAbsolutePath().normalize() + java.io.File.separator : "";
 		int w = labels.getWidth(), h = labels.getHeight(), nt = labels.getNFrames();
 		newline(xml, 1);
 		xml.writeStartElement("Settings");

@@ -88,7 +88,8 @@ class TrackMateExporterTest {
 		ImagePlus input = new ImagePlus("movie", labels.getStack().convertToFloat().duplicate());
 		Path tif = dir.resolve("movie.tif");
 		new FileSaver(input).saveAsTiffStack(tif.toString());
-		input = IJ.openImage(tif.toString());
+		// opened by a relative path, as a command line gets it: the file must still name the absolute folder
+		input = IJ.openImage(Path.of("").toAbsolutePath().relativize(tif).toString());
 		List<ObjectMeasurement> measurements = measure(labels);
 		Path xml = dir.resolve("movie.xml");
 		TrackMateExporter.write(input, labels, measurements, Map.of(1, "left", 2, "blinker"), xml);
@@ -97,7 +98,8 @@ class TrackMateExporterTest {
 		assertEquals(List.of(), read.problems());
 		assertEquals(measurements.size(), read.spots().size(), "one spot per object and frame");
 		assertEquals("movie.tif", read.imageData().getAttribute("filename"));
-		assertEquals(dir.toString() + java.io.File.separator, read.imageData().getAttribute("folder"));
+		assertEquals(dir.toRealPath() + java.io.File.separator, Path.of(read.imageData().getAttribute("folder")).toRealPath() + java.io.File.separator);
+		assertTrue(Path.of(read.imageData().getAttribute("folder")).isAbsolute());
 		assertEquals("6", read.imageData().getAttribute("nframes"));
 		assertEquals(2, read.tracks().size(), "objects 1 and 2 (object 3 is a single spot, no track)");
 		assertEquals(read.tracks().keySet(), read.filtered());
