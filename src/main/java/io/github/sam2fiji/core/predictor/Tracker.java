@@ -22,6 +22,16 @@ public interface Tracker extends AutoCloseable {
 	 */
 	TrackingSession newSession(FrameSource frames, SessionOptions options);
 
+	/**
+	 * Image mode on {@code frames}: single clicks decoded each on its own, every candidate mask
+	 * returned (automatic masklets).
+	 *
+	 * @throws UnsupportedOperationException when the model interface has no image mode
+	 */
+	default ClickCandidates clickCandidates(FrameSource frames) {
+		throw new UnsupportedOperationException(describe() + " has no image mode: automatic masklets need a SAM 1 interface or SAM 2 model");
+	}
+
 	/** One line for users: model name and kind, execution provider (e.g. "CUDA" or "CPU, 2 threads"). */
 	String describe();
 

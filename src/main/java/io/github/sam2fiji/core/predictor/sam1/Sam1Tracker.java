@@ -3,6 +3,7 @@ package io.github.sam2fiji.core.predictor.sam1;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.SessionOptions;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
@@ -48,6 +49,12 @@ public final class Sam1Tracker implements Tracker {
 			throw new IllegalArgumentException("SAM 1 interface models always keep a prompt on any frame as the object's anchor there: "
 				+ "the official SAM 2 correction policy does not apply");
 		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize(), options.batch());
+	}
+
+	@Override
+	public ClickCandidates clickCandidates(FrameSource frames) {
+		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam1ClickCandidates(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), spec.lowResSize());
 	}
 
 	@Override

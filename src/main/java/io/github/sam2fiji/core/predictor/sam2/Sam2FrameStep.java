@@ -77,6 +77,31 @@ final class Sam2FrameStep {
 		return new FrameOutput(memory, filled, chosen.pointer, chosen.score, chosen.iou);
 	}
 
+	/** One multimask candidate of a click in image mode: low-res logits, predicted IoU, the click's object score. */
+	record ClickCandidate(int click, float[] lowRes, float iou, float objectScore) {}
+
+	/**
+	 * Image mode (SAM2ImagePredictor, as SAM 2's automatic mask generator uses it): no memory
+	 * (vision features plus no_mem_embed), each click its own prompt, all decoded in one sam_heads
+	 * run; every click's three multimask candidates (tokens 1 to 3).
+	 */
+	List<ClickCandidate> clickCandidates(ImageFeatures f, List<ObjectTrack.Points> clicks) {
+		float[] one = withNoMemory(f.visionFeat());
+		// the heads take one feature map per prompt: the same one for every click
+		float[] pixFeat = new float[one.length * clicks.size()];
+		for (int k = 0; k < clicks.size(); k++) System.arraycopy(one, 0, pixFeat, k * one.length, one.length);
+		List<HeadsPrompt> prompts = new ArrayList<>();
+		for (ObjectTrack.Points p : clicks) prompts.add(new HeadsPrompt(p.coords(), p.labels(), null));
+		HeadsOutput heads = model.heads(pixFeat, f, prompts);
+		int l2 = s.lowResMaskSize() * s.lowResMaskSize();
+		List<ClickCandidate> out = new ArrayList<>();
+		for (int k = 0; k < clicks.size(); k++)
+			for (int t = 1; t < 4; t++)
+				out.add(new ClickCandidate(k, Arrays.copyOfRange(heads.masks(), (k * 4 + t) * l2, (k * 4 + t + 1) * l2), heads.ious()[k * 4 + t],
+					heads.objectScores()[k]));
+		return out;
+	}
+
 	/** The mask token chosen for one object of a sam_heads run, gated by its object score. */
 	private record Chosen(float[] lowRes, float[] pointer, float score, float iou, int token) {}
 

@@ -4,6 +4,7 @@ import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.SessionOptions;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
@@ -54,6 +55,12 @@ public final class Sam2Tracker implements Tracker {
 	@Override
 	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
 		return new Sam2Session(model, step, frames, normalization, options);
+	}
+
+	@Override
+	public ClickCandidates clickCandidates(FrameSource frames) {
+		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam2ClickCandidates(model, step, frames, normalization);
 	}
 
 	/** The model's input side S (frames are resized to S x S). */

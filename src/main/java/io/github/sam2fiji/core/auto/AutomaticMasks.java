@@ -1,0 +1,121 @@
+package io.github.sam2fiji.core.auto;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.ClickCandidates.Candidate;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.prompt.PointPrompt;
+
+/**
+ * Automatic masklets on one frame, as SAM's automatic mask generator and SAM 2's data engine make
+ * them: a regular grid of single clicks, each decoded alone ({@link ClickCandidates}), the candidates
+ * kept when the model is confident (predicted IoU), the mask is crisp (stability), its size is that of
+ * an object (not a speck, not the background or the whole frame) and it is not an object already
+ * known (the {@code known} mask: tracked objects); then the best first, each kept only when it is
+ * not mostly a part or a repeat of one kept before. The result does not overlap: each mask keeps
+ * the pixels no better one took.
+ */
+public final class AutomaticMasks {
+
+	/**
+	 * @param pointsPerSide grid clicks per side (SAM: 32); the grid covers the frame's longer side,
+	 *          the shorter side with as many points as keep the spacing
+	 * @param minPredictedIou keep candidates the model rates at least this (SAM: 0.88)
+	 * @param minStability keep candidates at least this stable (SAM: 0.95)
+	 * @param minAreaPixels smaller masks are specks
+	 * @param maxAreaFraction larger masks (as a fraction of the frame) are background or the frame
+	 * @param maxShared a candidate sharing more than this fraction of its area with better ones (or
+	 *          with the known objects) is a part or a repeat of them
+	 */
+	public record Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared) {
+
+		public Settings {
+			if (pointsPerSide < 1 || pointsPerSide > 256) throw new IllegalArgumentException("points per side must be 1 to 256, got " + pointsPerSide);
+			if (maxAreaFraction <= 0 || maxAreaFraction > 1) throw new IllegalArgumentException("max area fraction must be in (0, 1], got " + maxAreaFraction);
+			if (maxShared < 0 || maxShared > 1) throw new IllegalArgumentException("max shared fraction must be in [0, 1], got " + maxShared);
+		}
+
+		/** SAM's generator defaults, and objects from 16 pixels to a quarter of the frame. */
+		public static Settings defaults() {
+			return new Settings(32, 0.88, 0.95, 16, 0.25, 0.5);
+		}
+
+		public Settings withPointsPerSide(int n) {
+			return new Settings(n, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared);
+		}
+	}
+
+	/** A mask found: its pixels (no other masklet's), the click that found it and the model's scores. */
+	public record Masklet(BinaryMask mask, PointPrompt click, float predictedIou, float stability, float objectScore) {}
+
+	/** Clicks decoded per call: candidates are filtered as they come, so only the kept ones stay in memory. */
+	private static final int CLICKS_PER_CALL = 16;
+
+	private AutomaticMasks() {}
+
+	/** The grid clicks on a width x height frame, row by row, outside {@code known} (may be null). */
+	public static List<PointPrompt> grid(int width, int height, int pointsPerSide, BinaryMask known) {
+		double step = (double) Math.max(width, height) / pointsPerSide;
+		int nx = Math.max(1, (int) Math.round(width / step)), ny = Math.max(1, (int) Math.round(height / step));
+		List<PointPrompt> clicks = new ArrayList<>();
+		for (int j = 0; j < ny; j++)
+			for (int i = 0; i < nx; i++) {
+				int x = (int) Math.floor((i + 0.5) * width / nx), y = (int) Math.floor((j + 0.5) * height / ny);
+				if (known == null || !known.get(x, y)) clicks.add(new PointPrompt(x, y, true));
+			}
+		return clicks;
+	}
+
+	/**
+	 * The masklets of frame {@code frame}, best first.
+	 *
+	 * @param known pixels of objects already known there (not searched again), or null
+	 */
+	public static List<Masklet> find(ClickCandidates model, int width, int height, int frame, BinaryMask known, Settings settings, CancellationToken cancel) {
+		List<PointPrompt> clicks = grid(width, height, settings.pointsPerSide(), known);
+		long maxArea = (long) Math.floor(settings.maxAreaFraction() * width * height);
+		List<Candidate> kept = new ArrayList<>();
+		for (int from = 0; from < clicks.size(); from += CLICKS_PER_CALL) {
+			for (Candidate c : model.candidates(frame, clicks.subList(from, Math.min(clicks.size(), from + CLICKS_PER_CALL)), cancel)) {
+				int area = c.mask().area();
+				if (c.predictedIou() < settings.minPredictedIou() || c.stability() < settings.minStability()) continue;
+				if (area < settings.minAreaPixels() || area > maxArea) continue;
+				if (known != null && shared(c.mask(), known) > settings.maxShared() * area) continue;
+				kept.add(c);
+			}
+		}
+		kept.sort(Comparator.comparingDouble((Candidate c) -> c.predictedIou() * c.stability()).reversed());
+		byte[] taken = new byte[width * height];
+		if (known != null) System.arraycopy(known.toBytes(), 0, taken, 0, taken.length);
+		List<Masklet> masklets = new ArrayList<>();
+		for (Candidate c : kept) {
+			byte[] bits = c.mask().toBytes();
+			int area = 0, free = 0;
+			for (int i = 0; i < bits.length; i++) {
+				if (bits[i] == 0) continue;
+				area++;
+				if (taken[i] == 0) free++;
+			}
+			if (area - free > settings.maxShared() * area || free < settings.minAreaPixels()) continue;
+			byte[] own = new byte[bits.length];
+			for (int i = 0; i < bits.length; i++)
+				if (bits[i] != 0 && taken[i] == 0) {
+					own[i] = 1;
+					taken[i] = 1;
+				}
+			masklets.add(new Masklet(BinaryMask.of(width, height, own), c.click(), c.predictedIou(), c.stability(), c.objectScore()));
+		}
+		return masklets;
+	}
+
+	private static long shared(BinaryMask a, BinaryMask b) {
+		byte[] x = a.toBytes(), y = b.toBytes();
+		long n = 0;
+		for (int i = 0; i < x.length; i++) if (x[i] != 0 && y[i] != 0) n++;
+		return n;
+	}
+}

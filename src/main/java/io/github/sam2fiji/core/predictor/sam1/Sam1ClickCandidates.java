@@ -1,0 +1,66 @@
+package io.github.sam2fiji.core.predictor.sam1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.Frame;
+import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.prompt.PointPrompt;
+
+/**
+ * Image mode of a SAM 1 interface model: the frame encoded once, each click decoded alone, as SAM's
+ * automatic mask generator does (multimask output: the three whole/part/subpart candidates; a
+ * single-mask decoder export gives its one mask).
+ */
+final class Sam1ClickCandidates implements ClickCandidates {
+
+	private final FrameSource frames;
+	private final Sam1Model networks;
+	private final Sam1Preprocessor preprocessor;
+	private final int lowResSize;
+	private final FrameGeometry geometry;
+	private int embeddedFrame = -1;
+	private float[] embedding;
+
+	Sam1ClickCandidates(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, int lowResSize) {
+		this.frames = frames;
+		this.networks = networks;
+		this.preprocessor = preprocessor;
+		this.lowResSize = lowResSize;
+		this.geometry = preprocessor.geometry(frames.width(), frames.height());
+	}
+
+	@Override
+	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel) {
+		frames.checkIndex(frame);
+		float[] embedding = embedding(frame);
+		List<Candidate> out = new ArrayList<>();
+		for (PointPrompt click : clicks) {
+			cancel.throwIfCancelled();
+			if (!click.positive()) throw new IllegalArgumentException("Image mode takes positive clicks, got " + click);
+			MaskCandidates decoded = networks.decode(embedding, DecoderPrompt.of(List.of(click), null, null, geometry), geometry);
+			// with all four outputs, token 0 is the single-mask answer: SAM's generator takes the three multimask ones
+			int first = decoded.ious().length == 4 ? 1 : 0;
+			for (int k = first; k < decoded.ious().length; k++) {
+				float[] lowRes = decoded.logits()[k];
+				BinaryMask mask = BinaryMask.threshold(geometry.width(), geometry.height(), LowResMasks.toFrame(lowRes, lowResSize, geometry), 0);
+				out.add(new Candidate(click, mask, decoded.ious()[k], (float) LowResMasks.stability(lowRes, lowResSize, geometry), decoded.ious()[k]));
+			}
+		}
+		return out;
+	}
+
+	/** The frame's embedding; the last frame's is kept (the generator asks one frame at a time). */
+	private float[] embedding(int f) {
+		if (embeddedFrame != f) {
+			Frame frame = frames.readForModel(f);
+			embedding = null;
+			embedding = networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
+			embeddedFrame = f;
+		}
+		return embedding;
+	}
+}

@@ -1,0 +1,70 @@
+package io.github.sam2fiji.core.predictor.sam2;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.FramePreprocessor;
+import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.image.PercentileNormalization;
+import io.github.sam2fiji.core.image.Resampling;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.prompt.PointPrompt;
+import io.github.sam2fiji.core.predictor.sam2.Sam2Model.ImageFeatures;
+
+/**
+ * Image mode of a SAM 2 model: the frame encoded once, the clicks decoded without memory in batches
+ * through the SAM heads ({@link Sam2FrameStep#clickCandidates}), each candidate's low-res logits
+ * resized to the frame as the video predictor does.
+ */
+final class Sam2ClickCandidates implements ClickCandidates {
+
+	/** Clicks per SAM heads run. */
+	private static final int BATCH = 16;
+	/** SAM's stability offset: the mask at logit +1 over the mask at logit -1. */
+	private static final float STABILITY_OFFSET = 1f;
+
+	private final Sam2Model model;
+	private final Sam2FrameStep step;
+	private final FrameSource frames;
+	private final FramePreprocessor preprocessor;
+	private int encodedFrame = -1;
+	private ImageFeatures features;
+
+	Sam2ClickCandidates(Sam2Model model, Sam2FrameStep step, FrameSource frames, PercentileNormalization normalization) {
+		this.model = model;
+		this.step = step;
+		this.frames = frames;
+		Sam2Settings s = model.settings;
+		this.preprocessor = new FramePreprocessor(s.imageSize(), s.mean(), s.std(), normalization);
+	}
+
+	@Override
+	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel) {
+		frames.checkIndex(frame);
+		if (encodedFrame != frame) {
+			features = null;
+			features = model.encodeImage(preprocessor.apply(frames.readForModel(frame), frames.bitDepth()));
+			encodedFrame = frame;
+		}
+		int w = frames.width(), h = frames.height(), l = model.settings.lowResMaskSize();
+		float size = model.settings.imageSize();
+		List<Candidate> out = new ArrayList<>();
+		for (int from = 0; from < clicks.size(); from += BATCH) {
+			cancel.throwIfCancelled();
+			List<PointPrompt> batch = clicks.subList(from, Math.min(clicks.size(), from + BATCH));
+			List<ObjectTrack.Points> points = new ArrayList<>();
+			for (PointPrompt p : batch) {
+				if (!p.positive()) throw new IllegalArgumentException("Image mode takes positive clicks, got " + p);
+				// model pixels, as the session maps clicks
+				points.add(new ObjectTrack.Points(new float[] { (float) p.x() / w * size, (float) p.y() / h * size }, new int[] { 1 }));
+			}
+			for (Sam2FrameStep.ClickCandidate c : step.clickCandidates(features, points)) {
+				BinaryMask mask = BinaryMask.threshold(w, h, Resampling.bilinear(c.lowRes(), l, l, w, h), 0f);
+				out.add(new Candidate(batch.get(c.click()), mask, c.iou(), MaskLogits.stability(c.lowRes(), STABILITY_OFFSET), c.objectScore()));
+			}
+		}
+		return out;
+	}
+}

