@@ -27,6 +27,8 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.core.script.PromptScript;
+import io.github.sam2fiji.core.auto.AutoTracking;
+import io.github.sam2fiji.core.auto.AutomaticMasks;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.export.TrackMateExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
@@ -71,6 +73,16 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--script", paramLabel = "JSON|DIR", description = "a prompt script: the calls of an interactive session in order (prompts, corrections, "
 		+ "propagation from a frame either way), replayed exactly (docs/prompt-script.md); instead of --points, --boxes and --labels")
 	private Path script;
+
+	@Option(names = "--auto", description = "find and track every object without clicks (SAM 2's automatic masklets: a grid of clicks on the first frame, "
+		+ "then on every --auto-every frames where no tracked object is); --points, --boxes and --labels, if given, seed objects, the rest is found")
+	private boolean auto;
+
+	@Option(names = "--auto-grid", defaultValue = "32", paramLabel = "N", description = "--auto: grid clicks per side of a frame (default: ${DEFAULT-VALUE}, as SAM)")
+	private int autoGrid;
+
+	@Option(names = "--auto-every", defaultValue = "1", paramLabel = "K", description = "--auto: search for new objects on every K-th frame (default: ${DEFAULT-VALUE})")
+	private int autoEvery;
 
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
@@ -119,8 +131,10 @@ public class TrackCli implements Callable<Integer> {
 	public Integer call() {
 		PrintWriter err = spec.commandLine().getErr();
 		try {
-			if (script == null && points == null && boxes == null && labels == null)
-				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together) or --script");
+			if (script == null && points == null && boxes == null && labels == null && !auto)
+				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
+			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			List<Path> stacks = inputs();
@@ -145,8 +159,8 @@ public class TrackCli implements Callable<Integer> {
 							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
 							err.println("model: " + tracker.describe());
 						}
-						track(tracker, job, dir, out, ctcFolder, trackmateFile, err);
-						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, job.objectCount(), (System.nanoTime() - start) / 1e9);
+						int objects = track(tracker, job, dir, autoSettings, out, ctcFolder, trackmateFile, err);
+						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, objects, (System.nanoTime() - start) / 1e9);
 					}
 					catch (RuntimeException | IOException e) {
 						if (!batch) throw e;
@@ -258,7 +272,9 @@ public class TrackCli implements Callable<Integer> {
 		return new Job(stack, layout, promptsFor(stack, layout), null);
 	}
 
-	private void track(Tracker tracker, Job job, Direction dir, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err) throws IOException {
+	/** @return the number of objects tracked */
+	private int track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err)
+		throws IOException {
 		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
 		ProgressListener progress = (done, total, message) -> {
@@ -269,6 +285,7 @@ public class TrackCli implements Callable<Integer> {
 			}
 		};
 		HyperstackTracking.Result result = job.script() != null ? HyperstackTracking.replay(tracker, job.layout(), job.script(), progress, CancellationToken.NEVER)
+			: autoSettings != null ? HyperstackTracking.autoTrack(tracker, job.layout(), job.prompts(), autoSettings, progress, CancellationToken.NEVER)
 			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
 		if (console) err.print("\r");
 		ImagePlus labels = result.labels();
@@ -281,6 +298,7 @@ public class TrackCli implements Callable<Integer> {
 		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, temp));
 		if (trackmateFile != null)
 			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), trackmateFile);
+		return job.script() != null ? job.objectCount() : result.prompts().names().size();
 	}
 
 	/**

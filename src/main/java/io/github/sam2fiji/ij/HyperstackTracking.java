@@ -1,5 +1,7 @@
 package io.github.sam2fiji.ij;
 
+import io.github.sam2fiji.core.auto.AutoTracking;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +45,29 @@ public final class HyperstackTracking {
 			writer.write(zt[0], zt[1], result);
 		}, (done, total, message) -> progress.progress(done, total, layout.sequenceCount() > 1 ? message.replace("sequence ", layout.otherAxisLabel() + " ") : message), cancel);
 		return new Result(writer.image(), writer.measurements(), prompts);
+	}
+
+	/**
+	 * Tracking without clicks ({@link AutoTracking}), each sequence in turn: the given prompts (may be
+	 * none) seed objects, the rest is found. The prompt set of the result names every object, seeds
+	 * with their names, found ones "object N".
+	 */
+	public static Result autoTrack(Tracker tracker, SequenceLayout layout, PromptSet seeds, AutoTracking.Settings settings, ProgressListener progress,
+		CancellationToken cancel) {
+		LabelImageWriter writer = LabelImageWriter.like(layout.image());
+		List<PlacedPrompt> all = new ArrayList<>();
+		for (int s = 0; s < layout.sequenceCount(); s++) {
+			int sequence = s;
+			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (s + 1) + ": " : "";
+			AutoTracking.Result found = AutoTracking.track(tracker, layout.source(s), seeds.forSequence(s), settings, r -> {
+				int[] zt = zt(layout, sequence, r.frame());
+				writer.write(zt[0], zt[1], r);
+			}, (done, total, message) -> progress.progress(done, total, where + message), cancel);
+			for (io.github.sam2fiji.core.prompt.ObjectPrompt p : found.prompts()) all.add(new PlacedPrompt(s, p));
+		}
+		java.util.SortedMap<Integer, String> names = new java.util.TreeMap<>(seeds.names());
+		for (PlacedPrompt p : all) names.putIfAbsent(p.prompt().objectId(), "object " + p.prompt().objectId());
+		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names));
 	}
 
 	/**
