@@ -117,6 +117,13 @@ print("multi-point labels: " + getTitle() + ", max " + getValue("Max"));
 print("montage: " + isOpen("three-montage"));
 selectImage("three");
 print("overlay on the input: " + Overlay.size + " outlines");
+// No prompts at all: SAM 2 Auto Track finds the 3 cells itself.
+selectImage("three");
+run("Remove Overlay");
+run("Select None");
+roiManager("reset");
+run("SAM 2 Auto Track", "model=[$model] axis=t channel=1 label_image=none grid_points=8 search_every=1");
+print("auto labels: " + getTitle() + ", max " + getValue("Max"));
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
@@ -145,6 +152,9 @@ grep -q "^SAM 2 Track: 3 objects; prompts on 1 frame: 3 positive clicks, 0 negat
 grep -qx "multi-point labels: three-labels, max 3" "$work/log.txt" || fail "the multi-point run did not label 3 cells"
 grep -qx "overlay on the input: 9 outlines" "$work/log.txt" || fail "no overlay of 3 objects x 3 frames on the input"
 grep -qx "montage: 1" "$work/log.txt" || fail "no montage"
+grep -q "^SAM 2 Auto Track: no seeds, every object is found; grid of 8 clicks per side" "$work/log.txt" || fail "SAM 2 Auto Track did not say what it runs"
+grep -q "^SAM 2 Auto Track: found and tracked 3 objects" "$work/log.txt" || fail "SAM 2 Auto Track did not find the 3 cells"
+grep -qx "auto labels: three-labels-1, max 3" "$work/log.txt" || fail "SAM 2 Auto Track's labels are not the 3 cells"
 grep -qE "^first output ROI: (left|group 2)-t[1-5]$" "$work/log.txt" || fail "the ROI Manager did not keep the output ROI's name (object name and frame)"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO

