@@ -32,6 +32,7 @@ import io.github.sam2fiji.core.auto.AutomaticMasks;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.export.TrackMateExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
+import io.github.sam2fiji.ij.ImageJTracking;
 import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.LabelImagePrompts;
 import io.github.sam2fiji.ij.PlacedPrompt;
@@ -292,6 +293,7 @@ public class TrackCli implements Callable<Integer> {
 			: autoSettings != null ? HyperstackTracking.autoTrack(tracker, job.layout(), job.prompts(), autoSettings, progress, CancellationToken.NEVER)
 			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
 		if (console) err.print("\r");
+		ImageJTracking.doubtLines(result, 10).forEach(line -> err.println(name + ": " + line));
 		ImagePlus labels = result.labels();
 		// each output appears complete or not at all (written beside, then renamed)
 		AtomicOutputs.writeFile(out, temp -> {

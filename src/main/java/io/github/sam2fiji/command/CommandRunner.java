@@ -71,6 +71,7 @@ final class CommandRunner {
 					if (log != null) log.info(title + ": " + line);
 				});
 			}
+			if (log != null) ImageJTracking.doubtLines(result, 10).forEach(line -> log.info(title + ": " + line));
 			if (outputs.addRois()) OutputPublisher.addRois(result);
 			if (outputs.resultsTable()) OutputPublisher.showTable(result);
 			if (outputs.overlay()) OutputPublisher.overlayOutlines(request.image(), result);

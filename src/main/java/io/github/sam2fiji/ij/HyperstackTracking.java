@@ -4,6 +4,7 @@ import io.github.sam2fiji.core.auto.AutoTracking;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import ij.ImagePlus;
 import io.github.sam2fiji.core.predictor.Direction;
@@ -32,7 +33,18 @@ public final class HyperstackTracking {
 	 * @param measurements every object on every written plane
 	 * @param prompts the prompts that were used, with object names
 	 */
-	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts) {
+	/** @param axis the axis objects were tracked along (frames for the doubt signals) */
+	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis) {
+
+		/** A result tracked along t. */
+		public Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts) {
+			this(labels, measurements, prompts, TrackAxis.T);
+		}
+
+		/** The objects a person should look at, with the reasons ({@link Doubts}). */
+		public Map<Integer, List<String>> doubts() {
+			return Doubts.of(measurements, axis != TrackAxis.Z, Doubts.Thresholds.defaults());
+		}
 	}
 
 	/** Propagates every object along the layout's axis, each sequence in turn ({@link SequenceTracking#track}). */
@@ -44,7 +56,7 @@ public final class HyperstackTracking {
 			int[] zt = zt(layout, sequence, result.frame());
 			writer.write(zt[0], zt[1], result);
 		}, (done, total, message) -> progress.progress(done, total, layout.sequenceCount() > 1 ? message.replace("sequence ", layout.otherAxisLabel() + " ") : message), cancel);
-		return new Result(writer.image(), writer.measurements(), prompts);
+		return new Result(writer.image(), writer.measurements(), prompts, layout.axis());
 	}
 
 	/**
@@ -67,7 +79,7 @@ public final class HyperstackTracking {
 		}
 		java.util.SortedMap<Integer, String> names = new java.util.TreeMap<>(seeds.names());
 		for (PlacedPrompt p : all) names.putIfAbsent(p.prompt().objectId(), "object " + p.prompt().objectId());
-		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names));
+		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names), layout.axis());
 	}
 
 	/**
@@ -86,7 +98,7 @@ public final class HyperstackTracking {
 		List<PlacedPrompt> prompts = new ArrayList<>();
 		for (PromptScript.Step s : script.steps())
 			if (s instanceof PromptScript.Add a) prompts.add(new PlacedPrompt(0, a.prompt()));
-		return new Result(writer.image(), writer.measurements(), PromptSet.of(prompts));
+		return new Result(writer.image(), writer.measurements(), PromptSet.of(prompts), layout.axis());
 	}
 
 	/**

@@ -113,6 +113,22 @@ public final class ImageJTracking {
 		return HyperstackTracking.track(tracker, layout, prepared.prompts(), request.direction(), progress, cancel);
 	}
 
+	/**
+	 * Lines for the log naming the doubtful objects and why (at most {@code max}, then a count), or
+	 * one line saying there are none.
+	 */
+	public static List<String> doubtLines(HyperstackTracking.Result result, int max) {
+		java.util.Map<Integer, List<String>> doubts = result.doubts();
+		long objects = result.measurements().stream().filter(m -> m.area() > 0).map(ObjectMeasurement::objectId).distinct().count();
+		if (doubts.isEmpty()) return List.of("no doubtful object among " + objects);
+		List<String> lines = new java.util.ArrayList<>();
+		lines.add(doubts.size() + " of " + objects + " objects doubtful, to review (Doubt column of Results; ROIs named [doubtful]):");
+		doubts.entrySet().stream().limit(max).forEach(e -> lines.add("  " + result.prompts().names().getOrDefault(e.getKey(), "object " + e.getKey()) + ": "
+			+ String.join("; ", e.getValue())));
+		if (doubts.size() > max) lines.add("  and " + (doubts.size() - max) + " more");
+		return lines;
+	}
+
 	/** {@link #prepare}, then {@link #run}. */
 	public static HyperstackTracking.Result run(TrackRequest request, Tracker tracker, ProgressListener progress, CancellationToken cancel, Consumer<String> log) {
 		return run(prepare(request), tracker, progress, cancel, log);

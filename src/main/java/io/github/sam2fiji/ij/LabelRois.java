@@ -56,9 +56,29 @@ public final class LabelRois {
 			else if (on.getStackSize() > 1) roi.setPosition(on.getStackIndex(1, m.z(), m.t()));
 			if (m.objectId() <= 255) roi.setGroup(m.objectId());
 			roi.setProperty(OUTPUT_PROPERTY, "true");
+			roi.setProperty(OBJECT_PROPERTY, Integer.toString(m.objectId()));
 			rois.add(roi);
 		}
 		return rois;
+	}
+
+	/** ROI property of a doubtful object's ROIs: its doubts ({@link Doubts}), "; "-separated. */
+	public static final String DOUBT_PROPERTY = "sam2fiji_doubt";
+	/** Property naming the object a ROI outlines. */
+	public static final String OBJECT_PROPERTY = "sam2fiji_object";
+
+	/**
+	 * Marks the ROIs of doubtful objects for review: the property {@value #DOUBT_PROPERTY} with the
+	 * reasons, and " [doubtful]" after the name, so the ROI Manager's list shows them at a glance.
+	 */
+	public static void markDoubtful(List<Roi> rois, Map<Integer, List<String>> doubts) {
+		for (Roi roi : rois) {
+			String id = roi.getProperty(OBJECT_PROPERTY);
+			List<String> reasons = id == null ? null : doubts.get(Integer.valueOf(id));
+			if (reasons == null) continue;
+			roi.setProperty(DOUBT_PROPERTY, String.join("; ", reasons));
+			roi.setName(roi.getName() + " [doubtful]");
+		}
 	}
 
 	/**

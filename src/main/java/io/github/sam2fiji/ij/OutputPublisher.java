@@ -26,6 +26,7 @@ public final class OutputPublisher {
 	 */
 	public static List<Roi> addRois(HyperstackTracking.Result result) {
 		List<Roi> rois = LabelRois.of(result.labels(), result.measurements(), result.prompts().names());
+		LabelRois.markDoubtful(rois, result.doubts());
 		RoiManager manager = RoiManager.getInstance();
 		if (manager == null && Interpreter.isBatchMode()) manager = Interpreter.getBatchModeRoiManager();
 		if (manager == null && !GraphicsEnvironment.isHeadless()) manager = new RoiManager();
@@ -89,7 +90,7 @@ public final class OutputPublisher {
 	public static ResultsTable showTable(HyperstackTracking.Result result) {
 		ResultsTable table = ResultsTable.getResultsTable();
 		table.reset();
-		ResultsTables.fill(table, result.measurements(), result.prompts().names(), result.labels().getCalibration());
+		ResultsTables.fill(table, result.measurements(), result.prompts().names(), result.labels().getCalibration(), result.doubts());
 		if (!GraphicsEnvironment.isHeadless()) table.show("Results");
 		return table;
 	}

@@ -23,6 +23,12 @@ public final class ResultsTables {
 
 	/** Adds the rows to {@code table} (e.g. ImageJ's "Results" table, after a reset). */
 	public static void fill(ResultsTable table, List<ObjectMeasurement> measurements, Map<Integer, String> names, Calibration calibration) {
+		fill(table, measurements, names, calibration, Map.of());
+	}
+
+	/** As above, with a Doubt column: the object's doubts ({@link Doubts}), empty for objects without. */
+	public static void fill(ResultsTable table, List<ObjectMeasurement> measurements, Map<Integer, String> names, Calibration calibration,
+		Map<Integer, List<String>> doubts) {
 		Calibration cal = calibration == null ? new Calibration() : calibration;
 		for (ObjectMeasurement m : measurements) {
 			table.incrementCounter();
@@ -37,6 +43,7 @@ public final class ResultsTables {
 			table.addValue("Object score", m.objectScore());
 			table.addValue("IoU", m.iou());
 			table.addValue("Present", m.present() ? 1 : 0);
+			table.addValue("Doubt", String.join("; ", doubts.getOrDefault(m.objectId(), List.of())));
 		}
 	}
 }

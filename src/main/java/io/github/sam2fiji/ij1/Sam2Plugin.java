@@ -147,6 +147,7 @@ public class Sam2Plugin implements PlugIn {
 			try (Tracker tracker = Trackers.open(modelFolder, RuntimeOptions.defaults(), tracking)) {
 				result = ImageJTracking.run(prepared, tracker, progress, ImageJProgress.escapeOr(CancellationToken.NEVER), line -> IJ.log(title + ": " + line));
 			}
+			ImageJTracking.doubtLines(result, 10).forEach(line -> IJ.log(title + ": " + line));
 			if (addRois) OutputPublisher.addRois(result);
 			if (resultsTable) OutputPublisher.showTable(result);
 			if (!ctc.isEmpty()) OutputPublisher.exportCtc(result, Path.of(ctc));

@@ -157,7 +157,7 @@ class TrackCliTest {
 		assertTrue(err.toString().contains("none.tif: no such file or folder"), err.toString());
 		err.getBuffer().setLength(0);
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", "x.tif", "--output", "o.tif"));
-		assertTrue(err.toString().contains("No prompts: give --points, --boxes, --labels (any together) or --script"), err.toString());
+		assertTrue(err.toString().contains("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects"), err.toString());
 	}
 
 	@Test

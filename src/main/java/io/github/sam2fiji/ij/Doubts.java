@@ -1,0 +1,78 @@
+package io.github.sam2fiji.ij;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which tracked objects a person should look at, and why, from what was measured on each plane (the
+ * verification step of SAM 2's data engine, where doubtful masklets go to people to refine): the
+ * model was unsure on some frame (low predicted IoU), the mask's area jumped between consecutive
+ * frames (a merge, a split, a lost object), the object was seen on only a few frames, or it vanished
+ * and came back. Works for clicked and automatic tracking alike.
+ */
+public final class Doubts {
+
+	/**
+	 * @param minIou a predicted IoU below this on any frame is doubtful
+	 * @param areaJump an area growing or shrinking by more than this factor from one frame to the next
+	 * @param minFrames an object present on fewer frames (in a sequence at least this long)
+	 */
+	public record Thresholds(double minIou, double areaJump, int minFrames) {
+		public static Thresholds defaults() {
+			return new Thresholds(0.8, 1.8, 3);
+		}
+	}
+
+	private Doubts() {}
+
+	/**
+	 * Per doubtful object ID, its reasons ("area x2.3 from frame 4 to 5"), frames 1-based along the
+	 * tracking axis; objects without doubt are left out.
+	 *
+	 * @param alongT whether frames are time points (else z slices)
+	 */
+	public static Map<Integer, List<String>> of(List<ObjectMeasurement> measurements, boolean alongT, Thresholds th) {
+		// per object, per sequence (the other axis), area and IoU by frame
+		Map<Integer, Map<Integer, TreeMap<Integer, ObjectMeasurement>>> byObject = new TreeMap<>();
+		int frameCount = 0;
+		for (ObjectMeasurement m : measurements) {
+			int frame = alongT ? m.t() : m.z(), sequence = alongT ? m.z() : m.t();
+			frameCount = Math.max(frameCount, frame);
+			byObject.computeIfAbsent(m.objectId(), k -> new TreeMap<>()).computeIfAbsent(sequence, k -> new TreeMap<>()).put(frame, m);
+		}
+		Map<Integer, List<String>> doubts = new TreeMap<>();
+		for (Map.Entry<Integer, Map<Integer, TreeMap<Integer, ObjectMeasurement>>> object : byObject.entrySet()) {
+			List<String> reasons = new ArrayList<>();
+			for (TreeMap<Integer, ObjectMeasurement> frames : object.getValue().values()) {
+				List<Integer> present = frames.values().stream().filter(m -> m.area() > 0).map(m -> alongT ? m.t() : m.z()).toList();
+				if (present.isEmpty()) continue;
+				ObjectMeasurement leastSure = frames.values().stream().filter(m -> m.area() > 0).min((a, b) -> Float.compare(a.iou(), b.iou())).orElseThrow();
+				if (leastSure.iou() < th.minIou())
+					reasons.add(String.format(Locale.ROOT, "predicted IoU %.2f on frame %d", leastSure.iou(), alongT ? leastSure.t() : leastSure.z()));
+				double worst = 1;
+				int worstFrom = -1;
+				for (int i = 1; i < present.size(); i++) {
+					if (present.get(i) != present.get(i - 1) + 1) continue;
+					double a = frames.get(present.get(i - 1)).area(), b = frames.get(present.get(i)).area();
+					double ratio = Math.max(a, b) / Math.min(a, b);
+					if (ratio > worst) {
+						worst = ratio;
+						worstFrom = present.get(i - 1);
+					}
+				}
+				if (worst > th.areaJump()) reasons.add(String.format(Locale.ROOT, "area x%.1f from frame %d to %d", worst, worstFrom, worstFrom + 1));
+				if (present.size() < th.minFrames() && frameCount >= th.minFrames())
+					reasons.add("present on " + present.size() + " frame" + (present.size() == 1 ? "" : "s") + " only");
+				for (int i = 1; i < present.size(); i++)
+					if (present.get(i) > present.get(i - 1) + 1)
+						reasons.add("gone on frame" + (present.get(i) - present.get(i - 1) > 2 ? "s " + (present.get(i - 1) + 1) + " to " + (present.get(i) - 1)
+							: " " + (present.get(i - 1) + 1)) + ", then back");
+			}
+			if (!reasons.isEmpty()) doubts.put(object.getKey(), reasons);
+		}
+		return doubts;
+	}
+}

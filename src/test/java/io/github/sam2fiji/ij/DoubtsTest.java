@@ -1,0 +1,76 @@
+package io.github.sam2fiji.ij;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The reasons an object is doubtful, from its measurements along t. */
+class DoubtsTest {
+
+	private static ObjectMeasurement at(int id, int t, int area, float iou) {
+		return new ObjectMeasurement(id, 1, t, area, area > 0 ? 10 : Double.NaN, area > 0 ? 10 : Double.NaN, iou, iou, area > 0);
+	}
+
+	@Test
+	void steadyObjectsHaveNoDoubtAndEachSignalIsNamed() {
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 8; t++) {
+			ms.add(at(1, t, 400 + 10 * t, 0.95f)); // steady
+			ms.add(at(2, t, t == 5 ? 900 : 400, t == 6 ? 0.55f : 0.93f)); // jumps into frame 5, unsure on 6
+			ms.add(at(3, t, t >= 7 ? 300 : 0, 0.9f)); // seen on 2 frames
+			ms.add(at(4, t, t >= 3 && t <= 5 ? 0 : 350, 0.9f)); // gone on 3 to 5
+		}
+		Map<Integer, List<String>> doubts = Doubts.of(ms, true, Doubts.Thresholds.defaults());
+		assertEquals(List.of(2, 3, 4), List.copyOf(doubts.keySet()));
+		assertEquals(List.of("predicted IoU 0.55 on frame 6", "area x2.3 from frame 4 to 5"), doubts.get(2));
+		assertEquals(List.of("present on 2 frames only"), doubts.get(3));
+		assertEquals(List.of("gone on frames 3 to 5, then back"), doubts.get(4));
+	}
+
+	@Test
+	void framesAreAlongTheTrackingAxis() {
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int z = 1; z <= 4; z++) ms.add(new ObjectMeasurement(1, z, 1, z == 3 ? 0 : 200, 5, 5, 0.9f, 0.9f, z != 3));
+		assertEquals(Map.of(1, List.of("gone on frame 3, then back")), Doubts.of(ms, false, Doubts.Thresholds.defaults()));
+		assertEquals(Map.of(), Doubts.of(ms.subList(0, 2), false, Doubts.Thresholds.defaults()));
+	}
+
+	@Test
+	void resultsAndRoisShowTheDoubts() {
+		org.junit.jupiter.api.Assumptions.assumeTrue(java.awt.GraphicsEnvironment.isHeadless(), "needs a headless JVM (ROIs go to the overlay)");
+		ij.ImageStack stack = new ij.ImageStack(20, 20);
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 4; t++) {
+			ij.process.ShortProcessor p = new ij.process.ShortProcessor(20, 20);
+			int side = t == 3 ? 12 : 6; // object 1 doubles its side on frame 3
+			p.setValue(1);
+			p.fill(new ij.gui.Roi(2, 2, side, side));
+			p.setValue(2);
+			p.fill(new ij.gui.Roi(15, 15, 4, 4));
+			stack.addSlice(p);
+			ms.add(new ObjectMeasurement(1, 1, t, side * side, 2 + side / 2.0, 2 + side / 2.0, 0.9f, 0.9f, true));
+			ms.add(new ObjectMeasurement(2, 1, t, 16, 17, 17, 0.9f, 0.9f, true));
+		}
+		ij.ImagePlus labels = new ij.ImagePlus("l", stack);
+		labels.setDimensions(1, 1, 4);
+		HyperstackTracking.Result result = new HyperstackTracking.Result(labels, ms, PromptSet.of(List.of()), TrackAxis.T);
+		assertEquals(List.of(1), List.copyOf(result.doubts().keySet()));
+		ij.measure.ResultsTable table = ResultsTables.of(ms, Map.of(), null);
+		assertEquals("", table.getStringValue("Doubt", 0), "the table without doubts given");
+		table = new ij.measure.ResultsTable();
+		ResultsTables.fill(table, ms, Map.of(), null, result.doubts());
+		assertEquals("area x4.0 from frame 2 to 3", table.getStringValue("Doubt", 0), "the largest jump, the first of equals");
+		assertEquals("", table.getStringValue("Doubt", 1));
+		List<ij.gui.Roi> rois = OutputPublisher.addRois(result);
+		List<ij.gui.Roi> doubtful = rois.stream().filter(r -> r.getProperty(LabelRois.DOUBT_PROPERTY) != null).toList();
+		assertEquals(4, doubtful.size(), "object 1's ROI on each of its 4 frames");
+		assertEquals(true, doubtful.stream().allMatch(r -> r.getName().endsWith(" [doubtful]")));
+		assertEquals(List.of("no doubtful object among 0"), ImageJTracking.doubtLines(new HyperstackTracking.Result(labels, List.of(), PromptSet.of(List.of())), 5));
+		List<String> lines = ImageJTracking.doubtLines(result, 5);
+		assertEquals(List.of("1 of 2 objects doubtful, to review (Doubt column of Results; ROIs named [doubtful]):", "  object 1: area x4.0 from frame 2 to 3"), lines);
+	}
+}
