@@ -158,6 +158,21 @@ class TrackCliTest {
 		err.getBuffer().setLength(0);
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", "x.tif", "--output", "o.tif"));
 		assertTrue(err.toString().contains("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects"), err.toString());
+
+		// --auto settings out of range, and --auto with a script: one line each, before any model is loaded
+		Path input = stack("auto.tif", 2);
+		String[][] cases = { { "--auto-grid", "0", "points per side must be 1 to 256, got 0" }, { "--auto-every", "0", "search every must be at least 1 frame, got 0" } };
+		for (String[] c : cases) {
+			err.getBuffer().setLength(0);
+			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--auto", c[0], c[1], "--output", dir.resolve("a.tif").toString()));
+			assertEquals("sam2-fiji track: " + c[2], err.toString().strip());
+		}
+		err.getBuffer().setLength(0);
+		Path script = write("s.json", "{}");
+		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--auto", "--script", script.toString(), "--output", dir.resolve("a.tif").toString()));
+		assertEquals("sam2-fiji track: --script replays a recorded session; --auto finds objects: give one of them", err.toString().strip());
+		assertEquals(0, cli.opened);
+		assertFalse(Files.exists(dir.resolve("a.tif")));
 	}
 
 	@Test
