@@ -95,4 +95,16 @@ final class InputStacks {
 			throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: %d x %d x %d planes needs %.1f GB for its label image, Java has %.1f GB free: "
 				+ "give Java more memory (-Xmx) or crop the image", file, width, height, planes, bytes / 1e9, free / 1e9));
 	}
+
+	/**
+	 * One position of a hyperstack: the z slice {@code position} of every time point when tracking
+	 * along t, else the time point {@code position} of every z slice; all channels. Only those planes
+	 * are read (the input is a virtual stack).
+	 */
+	static ImagePlus position(ImagePlus image, boolean alongT, int position) {
+		int c = image.getNChannels(), z = image.getNSlices(), t = image.getNFrames();
+		ImagePlus one = alongT ? new ij.plugin.Duplicator().run(image, 1, c, position, position, 1, t) : new ij.plugin.Duplicator().run(image, 1, c, 1, z, position, position);
+		one.setTitle(image.getTitle());
+		return one;
+	}
 }

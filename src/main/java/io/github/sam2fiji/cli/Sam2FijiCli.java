@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
  */
 @Command(name = "sam2-fiji", mixinStandardHelpOptions = true, version = "sam2-fiji 0.1.0",
 	description = "Segment and track objects in stacks and time-lapses with SAM 2, no Python needed.",
-	subcommands = { TrackCli.class, ModelsCli.class, ScoreCli.class, HelpCommand.class })
+	subcommands = { TrackCli.class, SheetCli.class, ModelsCli.class, ScoreCli.class, HelpCommand.class })
 public class Sam2FijiCli implements Runnable {
 
 	@CommandLine.Spec

@@ -29,6 +29,7 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.auto.AutoTracking;
 import io.github.sam2fiji.core.auto.AutomaticMasks;
+import io.github.sam2fiji.eval.CtcScores;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.export.TrackMateExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
@@ -111,6 +112,26 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "replace an existing, non-empty --ctc folder (whole: never a mix of an old and a new result)")
 	private boolean overwrite;
 
+	@Option(names = "--position", paramLabel = "K", description = "only the K-th position (1-based) across the propagation axis of a hyperstack (the z slice when tracking "
+		+ "along t, the time point when tracking along z), so that one job tracks one position; outputs are named <name>-p<K>")
+	private Integer position;
+
+	@Option(names = "--skip-existing", description = "resume: skip stacks whose outputs (--output, and --ctc, --trackmate when given) all exist; "
+		+ "outputs are written whole, so existing ones are complete; leftovers of a killed run are removed either way")
+	private boolean skipExisting;
+
+	@Option(names = "--log-json", paramLabel = "FILE", description = "append one JSON line per stack (status done|skipped|failed, exit code, objects, frames, seconds, "
+		+ "peak resident memory, model and device, error) for collecting the results of many jobs")
+	private Path logJson;
+
+	@Option(names = "--gt", paramLabel = "SEQ_GT", description = "Cell Tracking Challenge ground truth of a single input stack (needs --ctc): the result is scored "
+		+ "(SEG, DET, TRA) and the scores go to standard error and the --log-json line")
+	private Path groundTruth;
+
+	@Option(names = "--plan", description = "track nothing: print, per stack, one JSON line with the memory a run needs (peak_rss_mb, java_heap_mb, java_opts "
+		+ "to run it with); measured by loading the model and tracking two generated frames (Linux)")
+	private boolean plan;
+
 	@Option(names = "--threads", defaultValue = "0", description = "CPU threads for ONNX Runtime, 0 = all cores (default: ${DEFAULT-VALUE})")
 	private int threads;
 
@@ -135,6 +156,7 @@ public class TrackCli implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		PrintWriter err = spec.commandLine().getErr();
+		Thread onKill = null;
 		try {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
@@ -142,21 +164,48 @@ public class TrackCli implements Callable<Integer> {
 			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
+			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);
 			List<Path> stacks = inputs();
 			boolean batch = Files.isDirectory(input);
+			if (groundTruth != null && (batch || ctc == null))
+				throw new IllegalArgumentException("--gt scores one stack's CTC result: give a single --input stack and --ctc");
 			if (batch && Files.isRegularFile(output)) throw new IllegalArgumentException("--output " + output + " is a file; a folder input needs an output folder");
 			checkOutputs(stacks, batch);
 			TrackAxis trackAxis = TrackAxis.parse(axis);
 			Direction dir = Direction.parse(direction);
 			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
-			int failed = 0;
+			if (plan) return plan(stacks, trackAxis, modelFolder, err);
+			// A kill (SLURM's scancel, a time limit, a requeue) sends SIGTERM: the JVM then runs only
+			// shutdown hooks, so the stack being written gets its half-written siblings removed here.
+			List<Path> writing = new java.util.concurrent.CopyOnWriteArrayList<>();
+			onKill = new Thread(() -> {
+				for (Path p : writing) {
+					try {
+						AtomicOutputs.removeLeftovers(p);
+					}
+					catch (IOException e) {
+						// nothing more can be done while the JVM stops; the next run removes them
+					}
+				}
+			}, "sam2-fiji-kill-cleanup");
+			Runtime.getRuntime().addShutdownHook(onKill);
+			int code = ExitCodes.OK, failed = 0;
 			Tracker tracker = null;
 			try {
 				for (Path stack : stacks) {
-					Path out = outputFor(stack, batch);
-					Path ctcFolder = ctcFor(stack, batch);
-					Path trackmateFile = trackmateFor(stack, batch);
+					List<Path> outputs = outputsOf(stack, batch);
+					for (Path o : outputs) AtomicOutputs.removeLeftovers(o);
+					Map<String, Object> line = logLine(stack, batch);
+					if (skipExisting && outputs.stream().allMatch(TrackCli::complete)) {
+						err.println(stack + ": skipped, its outputs exist (--skip-existing)");
+						line.put("status", "skipped");
+						line.put("exit_code", ExitCodes.OK);
+						log(line);
+						continue;
+					}
 					long start = System.nanoTime();
+					line.put("started_at", java.time.Instant.now().toString());
+					writing.addAll(outputs);
 					try {
 						// Input and prompts are checked before the model is loaded, so bad input fails fast.
 						Job job = prepare(stack, trackAxis);
@@ -164,15 +213,38 @@ public class TrackCli implements Callable<Integer> {
 							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
 							err.println("model: " + tracker.describe());
 						}
-						int objects = track(tracker, job, dir, autoSettings, out, ctcFolder, trackmateFile, err);
-						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, out, objects, (System.nanoTime() - start) / 1e9);
+						line.put("model", tracker.describe());
+						line.put("frames", job.layout().frameCount());
+						line.put("sequences", job.layout().sequenceCount());
+						Tracked tracked = track(tracker, job, dir, autoSettings, outputFor(stack, batch), ctcFor(stack, batch), trackmateFor(stack, batch), err);
+						double seconds = (System.nanoTime() - start) / 1e9;
+						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, outputFor(stack, batch), tracked.objects(), seconds);
+						line.put("status", "done");
+						line.put("exit_code", ExitCodes.OK);
+						line.put("objects", tracked.objects());
+						line.put("doubtful", tracked.doubtful());
+						line.put("seconds", Math.round(seconds * 10) / 10.0);
+						if (groundTruth != null) line.put("scores", score(stack, err));
 					}
-					catch (RuntimeException | IOException e) {
-						if (!batch) throw e;
+					catch (RuntimeException | IOException | OutOfMemoryError e) {
+						int stackCode = ExitCodes.of(e);
+						line.put("status", "failed");
+						line.put("exit_code", stackCode);
+						line.put("error", message(e));
+						line.put("retry", ExitCodes.retryable(stackCode));
+						if (!batch) {
+							log(line);
+							throw e;
+						}
 						// A batch goes on with the other stacks and fails at the end.
 						failed++;
+						code = ExitCodes.worst(code, stackCode);
 						err.println("sam2-fiji track: " + stack.getFileName() + ": " + message(e));
 					}
+					finally {
+						writing.clear();
+					}
+					log(line);
 					err.flush();
 				}
 			}
@@ -180,15 +252,115 @@ public class TrackCli implements Callable<Integer> {
 				if (tracker != null) tracker.close();
 			}
 			if (failed > 0) {
-				err.println("sam2-fiji track: " + failed + " of " + stacks.size() + " stacks failed");
-				return 1;
+				err.println("sam2-fiji track: " + failed + " of " + stacks.size() + " stacks failed" + (ExitCodes.retryable(code) ? " (worth running again)" : ""));
+				return code;
 			}
-			return 0;
+			return ExitCodes.OK;
 		}
-		catch (RuntimeException | IOException e) {
+		catch (RuntimeException | IOException | OutOfMemoryError e) {
 			err.println("sam2-fiji track: " + message(e));
-			return 1;
+			return ExitCodes.of(e);
 		}
+		finally {
+			if (onKill != null) {
+				try {
+					Runtime.getRuntime().removeShutdownHook(onKill);
+				}
+				catch (IllegalStateException e) {
+					// the JVM is already stopping: the hook runs
+				}
+			}
+		}
+	}
+
+	/** {@code --plan}: per stack, the JSON line of its {@link MemoryPlan} on standard output. */
+	private int plan(List<Path> stacks, TrackAxis trackAxis, Path modelFolder, PrintWriter err) throws IOException {
+		PrintWriter out = spec.commandLine().getOut();
+		List<String> runArguments = new ArrayList<>(List.of("--model", modelFolder.toString(), "--threads", Integer.toString(threads)));
+		if (cpuOnly) runArguments.add("--cpu");
+		tracking.forEach((k, v) -> runArguments.addAll(List.of("--tracking", k + "=" + v)));
+		// an automatic run's probe clicks its whole grid (no foreground filter: the generated frames are
+		// not the data), at most 16 x 16 clicks: the decoder's native memory grows with the clicks
+		if (auto) runArguments.addAll(List.of("--auto", "--auto-grid", Integer.toString(Math.min(autoGrid, MemoryPlan.PROBE_GRID)), "--auto-every", "1"));
+		// one probe per frame size, object count and heap: stacks of one experiment mostly share them
+		Map<List<Long>, Long> probes = new java.util.HashMap<>();
+		for (Path stack : stacks) {
+			Job job = prepare(stack, trackAxis);
+			MemoryPlan sized = MemoryPlan.of(stack, job.layout(), job.objectCount(), auto, modelFolder.toString(), 0);
+			int probeObjects = Math.min(sized.objects(), MemoryPlan.PROBE_OBJECTS);
+			List<Long> key = List.of((long) sized.width(), (long) sized.height(), (long) probeObjects, sized.heapMb());
+			Long peak = probes.get(key);
+			if (peak == null) {
+				err.println(stack.getFileName() + ": measuring (the model tracks two generated frames with " + probeObjects + " object(s)) ...");
+				peak = MemoryPlan.probe(sized.width(), sized.height(), probeObjects, sized.heapMb(), runArguments, auto);
+				probes.put(key, peak);
+			}
+			MemoryPlan p = MemoryPlan.of(stack, job.layout(), job.objectCount(), auto, modelFolder.toString(), peak);
+			out.println(p.json());
+			out.flush();
+			err.println(p.describe());
+		}
+		return ExitCodes.OK;
+	}
+
+	/** The outputs a stack's run writes, each whole or not at all. */
+	private List<Path> outputsOf(Path stack, boolean batch) {
+		List<Path> outputs = new ArrayList<>();
+		outputs.add(outputFor(stack, batch));
+		if (ctc != null) outputs.add(ctcFor(stack, batch));
+		if (trackmate != null) outputs.add(trackmateFor(stack, batch));
+		return outputs;
+	}
+
+	/** An output that exists: a file, or a folder with something in it (folders are renamed in whole). */
+	private static boolean complete(Path output) {
+		if (Files.isRegularFile(output)) return true;
+		String[] names = output.toFile().list();
+		return names != null && names.length > 0;
+	}
+
+	private Map<String, Object> logLine(Path stack, boolean batch) {
+		Map<String, Object> line = new LinkedHashMap<>();
+		line.put("stack", stack.toString());
+		if (position != null) line.put("position", position);
+		line.put("output", outputFor(stack, batch).toString());
+		if (ctc != null) line.put("ctc", ctcFor(stack, batch).toString());
+		if (trackmate != null) line.put("trackmate", trackmateFor(stack, batch).toString());
+		line.put("threads", threads);
+		return line;
+	}
+
+	private void log(Map<String, Object> line) throws IOException {
+		if (logJson == null) return;
+		line.put("ended_at", java.time.Instant.now().toString());
+		try {
+			line.put("peak_rss_mb", MemoryPlan.residentPeakMb());
+		}
+		catch (IllegalStateException e) {
+			line.put("peak_rss_mb", null);
+		}
+		JsonLines.append(logJson, JsonLines.of(line));
+	}
+
+	private Map<String, Object> score(Path stack, PrintWriter err) throws IOException {
+		CtcFolders.Outcome outcome = CtcFolders.score(groundTruth, ctcFor(stack, false));
+		Map<String, Object> scores = new LinkedHashMap<>();
+		scores.put("valid", outcome.invalid().isEmpty());
+		if (outcome.invalid().isPresent()) {
+			scores.put("invalid", outcome.invalid().get());
+			err.println(stack.getFileName() + ": not a valid CTC result: " + outcome.invalid().get());
+			return scores;
+		}
+		CtcScores s = outcome.scores();
+		scores.put("SEG", round3(s.seg()));
+		scores.put("DET", round3(s.det()));
+		scores.put("TRA", round3(s.tra()));
+		err.println(stack.getFileName() + ": " + s.summary());
+		return scores;
+	}
+
+	private static double round3(double v) {
+		return Math.round(v * 1000) / 1000.0;
 	}
 
 	/**
@@ -225,18 +397,23 @@ public class TrackCli implements Callable<Integer> {
 	}
 
 	private Path outputFor(Path stack, boolean batch) {
-		return batch || Files.isDirectory(output) ? output.resolve(stem(stack) + "-labels.tif") : output;
+		return batch || Files.isDirectory(output) ? output.resolve(name(stack) + "-labels.tif") : output;
 	}
 
 	private Path trackmateFor(Path stack, boolean batch) {
-		return trackmate == null ? null : batch || Files.isDirectory(trackmate) ? trackmate.resolve(stem(stack) + "-trackmate.xml") : trackmate;
+		return trackmate == null ? null : batch || Files.isDirectory(trackmate) ? trackmate.resolve(name(stack) + "-trackmate.xml") : trackmate;
 	}
 
 	private Path ctcFor(Path stack, boolean batch) {
-		return ctc == null ? null : batch ? ctc.resolve(stem(stack)) : ctc;
+		return ctc == null ? null : batch ? ctc.resolve(name(stack)) : ctc;
 	}
 
-	private static String message(Exception e) {
+	/** A stack's name in its outputs: the file name without extension, plus -p<K> for --position. */
+	private String name(Path stack) {
+		return stem(stack) + (position != null ? "-p" + position : "");
+	}
+
+	private static String message(Throwable e) {
 		return e.getMessage() == null ? e.toString() : e.getMessage();
 	}
 
@@ -265,6 +442,12 @@ public class TrackCli implements Callable<Integer> {
 		ImagePlus image = InputStacks.open(stack);
 		InputStacks.checkLabelsFit(image, stack);
 		SequenceLayout layout = SequenceLayout.of(image, trackAxis, channel);
+		if (position != null) {
+			if (position > layout.sequenceCount())
+				throw new IllegalArgumentException("--position " + position + ": " + stack.getFileName() + " has " + layout.sequenceCount() + " position(s) across "
+					+ layout.axis().label() + (layout.sequenceCount() == 1 ? "" : " (" + layout.otherAxisLabel() + ")"));
+			layout = SequenceLayout.of(InputStacks.position(image, layout.axis() == TrackAxis.T, position), layout.axis(), channel);
+		}
 		if (script != null) {
 			Path file = perStack(script, stack, ".json");
 			if (layout.sequenceCount() > 1)
@@ -277,8 +460,10 @@ public class TrackCli implements Callable<Integer> {
 		return new Job(stack, layout, promptsFor(stack, layout), null);
 	}
 
-	/** @return the number of objects tracked */
-	private int track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err)
+	/** What a stack's run found: its objects, and how many of them a person should review. */
+	private record Tracked(int objects, int doubtful) {}
+
+	private Tracked track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err)
 		throws IOException {
 		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
@@ -304,7 +489,7 @@ public class TrackCli implements Callable<Integer> {
 		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, temp));
 		if (trackmateFile != null)
 			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), trackmateFile);
-		return job.script() != null ? job.objectCount() : result.prompts().names().size();
+		return new Tracked(job.script() != null ? job.objectCount() : result.prompts().names().size(), result.doubts().size());
 	}
 
 	/**

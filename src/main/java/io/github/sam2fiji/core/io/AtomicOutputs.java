@@ -72,6 +72,31 @@ public final class AtomicOutputs {
 	}
 
 	/**
+	 * Deletes what a killed earlier write of {@code target} left beside it (its hidden
+	 * {@code .partial-*} and {@code .old-*} siblings; a kill cannot run the cleanup of
+	 * {@link #writeFile} or {@link #writeFolder}). Call it before writing {@code target} again, never
+	 * while another process writes it.
+	 *
+	 * @return how many leftovers were deleted
+	 */
+	public static int removeLeftovers(Path target) throws IOException {
+		Path parent = target.toAbsolutePath().getParent();
+		if (parent == null || !Files.isDirectory(parent)) return 0;
+		String partial = "." + target.getFileName() + ".partial-", old = "." + target.getFileName() + ".old-";
+		int removed = 0;
+		try (Stream<Path> s = Files.list(parent)) {
+			for (Path p : (Iterable<Path>) s::iterator) {
+				String name = p.getFileName().toString();
+				if (name.startsWith(partial) || name.startsWith(old)) {
+					deleteTree(p);
+					removed++;
+				}
+			}
+		}
+		return removed;
+	}
+
+	/**
 	 * Refuses an output that would overwrite an input: the same file (by real path, so
 	 * {@code o/../o/x.tif} and links are seen through), or, for an output folder that is written
 	 * whole, a folder holding an input.
