@@ -156,7 +156,6 @@ public class TrackCli implements Callable<Integer> {
 	@Override
 	public Integer call() {
 		PrintWriter err = spec.commandLine().getErr();
-		Thread onKill = null;
 		try {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
@@ -175,81 +174,16 @@ public class TrackCli implements Callable<Integer> {
 			Direction dir = Direction.parse(direction);
 			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
 			if (plan) return plan(stacks, trackAxis, modelFolder, err);
-			// A kill (SLURM's scancel, a time limit, a requeue) sends SIGTERM: the JVM then runs only
-			// shutdown hooks, so the stack being written gets its half-written siblings removed here.
-			List<Path> writing = new java.util.concurrent.CopyOnWriteArrayList<>();
-			onKill = new Thread(() -> {
-				for (Path p : writing) {
-					try {
-						AtomicOutputs.removeLeftovers(p);
-					}
-					catch (IOException e) {
-						// nothing more can be done while the JVM stops; the next run removes them
-					}
-				}
-			}, "sam2-fiji-kill-cleanup");
-			Runtime.getRuntime().addShutdownHook(onKill);
 			int code = ExitCodes.OK, failed = 0;
-			Tracker tracker = null;
-			try {
+			try (KillCleanup cleanup = KillCleanup.install(); Models models = new Models(modelFolder, err)) {
 				for (Path stack : stacks) {
-					List<Path> outputs = outputsOf(stack, batch);
-					for (Path o : outputs) AtomicOutputs.removeLeftovers(o);
-					Map<String, Object> line = logLine(stack, batch);
-					if (skipExisting && outputs.stream().allMatch(TrackCli::complete)) {
-						err.println(stack + ": skipped, its outputs exist (--skip-existing)");
-						line.put("status", "skipped");
-						line.put("exit_code", ExitCodes.OK);
-						log(line);
-						continue;
-					}
-					long start = System.nanoTime();
-					line.put("started_at", java.time.Instant.now().toString());
-					writing.addAll(outputs);
-					try {
-						// Input and prompts are checked before the model is loaded, so bad input fails fast.
-						Job job = prepare(stack, trackAxis);
-						if (tracker == null) {
-							tracker = trackerOpener.apply(modelFolder, new RuntimeOptions(!cpuOnly, threads));
-							err.println("model: " + tracker.describe());
-						}
-						line.put("model", tracker.describe());
-						line.put("frames", job.layout().frameCount());
-						line.put("sequences", job.layout().sequenceCount());
-						Tracked tracked = track(tracker, job, dir, autoSettings, outputFor(stack, batch), ctcFor(stack, batch), trackmateFor(stack, batch), err);
-						double seconds = (System.nanoTime() - start) / 1e9;
-						err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, outputFor(stack, batch), tracked.objects(), seconds);
-						line.put("status", "done");
-						line.put("exit_code", ExitCodes.OK);
-						line.put("objects", tracked.objects());
-						line.put("doubtful", tracked.doubtful());
-						line.put("seconds", Math.round(seconds * 10) / 10.0);
-						if (groundTruth != null) line.put("scores", score(stack, err));
-					}
-					catch (RuntimeException | IOException | OutOfMemoryError e) {
-						int stackCode = ExitCodes.of(e);
-						line.put("status", "failed");
-						line.put("exit_code", stackCode);
-						line.put("error", message(e));
-						line.put("retry", ExitCodes.retryable(stackCode));
-						if (!batch) {
-							log(line);
-							throw e;
-						}
-						// A batch goes on with the other stacks and fails at the end.
+					int stackCode = trackStack(stack, batch, trackAxis, dir, autoSettings, models, cleanup, err);
+					if (stackCode != ExitCodes.OK) {
 						failed++;
 						code = ExitCodes.worst(code, stackCode);
-						err.println("sam2-fiji track: " + stack.getFileName() + ": " + message(e));
 					}
-					finally {
-						writing.clear();
-					}
-					log(line);
 					err.flush();
 				}
-			}
-			finally {
-				if (tracker != null) tracker.close();
 			}
 			if (failed > 0) {
 				err.println("sam2-fiji track: " + failed + " of " + stacks.size() + " stacks failed" + (ExitCodes.retryable(code) ? " (worth running again)" : ""));
@@ -261,15 +195,127 @@ public class TrackCli implements Callable<Integer> {
 			err.println("sam2-fiji track: " + message(e));
 			return ExitCodes.of(e);
 		}
-		finally {
-			if (onKill != null) {
+	}
+
+	/** The model of a run, loaded for the first stack that needs it (bad input fails before that). */
+	private final class Models implements AutoCloseable {
+		private final Path folder;
+		private final PrintWriter err;
+		private Tracker tracker;
+
+		Models(Path folder, PrintWriter err) {
+			this.folder = folder;
+			this.err = err;
+		}
+
+		Tracker tracker() {
+			if (tracker == null) {
+				tracker = trackerOpener.apply(folder, new RuntimeOptions(!cpuOnly, threads));
+				err.println("model: " + tracker.describe());
+			}
+			return tracker;
+		}
+
+		@Override
+		public void close() {
+			if (tracker != null) tracker.close();
+		}
+	}
+
+	/**
+	 * A kill (SLURM's scancel, a time limit, a requeue) sends SIGTERM: the JVM then runs only shutdown
+	 * hooks, so this one removes the half-written siblings of the outputs being written.
+	 */
+	private static final class KillCleanup implements AutoCloseable {
+		private final List<Path> writing = new java.util.concurrent.CopyOnWriteArrayList<>();
+		private final Thread hook = new Thread(this::removeLeftovers, "sam2-fiji-kill-cleanup");
+
+		static KillCleanup install() {
+			KillCleanup cleanup = new KillCleanup();
+			Runtime.getRuntime().addShutdownHook(cleanup.hook);
+			return cleanup;
+		}
+
+		void writing(List<Path> outputs) {
+			writing.clear();
+			writing.addAll(outputs);
+		}
+
+		private void removeLeftovers() {
+			for (Path p : writing) {
 				try {
-					Runtime.getRuntime().removeShutdownHook(onKill);
+					AtomicOutputs.removeLeftovers(p);
 				}
-				catch (IllegalStateException e) {
-					// the JVM is already stopping: the hook runs
+				catch (IOException e) {
+					// nothing more can be done while the JVM stops; the next run removes them
 				}
 			}
+		}
+
+		@Override
+		public void close() {
+			writing.clear();
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (IllegalStateException e) {
+				// the JVM is already stopping: the hook runs
+			}
+		}
+	}
+
+	/**
+	 * One stack: skipped when resuming and complete, else tracked and written; its --log-json line
+	 * either way. A failure of a single-stack run is thrown; in a batch it is logged and its exit
+	 * code returned, so the other stacks still run.
+	 */
+	private int trackStack(Path stack, boolean batch, TrackAxis trackAxis, Direction dir, AutoTracking.Settings autoSettings, Models models, KillCleanup cleanup,
+		PrintWriter err) throws IOException {
+		List<Path> outputs = outputsOf(stack, batch);
+		for (Path o : outputs) AtomicOutputs.removeLeftovers(o);
+		Map<String, Object> line = logLine(stack, batch);
+		if (skipExisting && outputs.stream().allMatch(TrackCli::complete)) {
+			err.println(stack + ": skipped, its outputs exist (--skip-existing)");
+			line.put("status", "skipped");
+			line.put("exit_code", ExitCodes.OK);
+			log(line);
+			return ExitCodes.OK;
+		}
+		long start = System.nanoTime();
+		line.put("started_at", java.time.Instant.now().toString());
+		cleanup.writing(outputs);
+		try {
+			// Input and prompts are checked before the model is loaded, so bad input fails fast.
+			Job job = prepare(stack, trackAxis);
+			Tracker tracker = models.tracker();
+			line.put("model", tracker.describe());
+			line.put("frames", job.layout().frameCount());
+			line.put("sequences", job.layout().sequenceCount());
+			Tracked tracked = track(tracker, job, dir, autoSettings, outputFor(stack, batch), ctcFor(stack, batch), trackmateFor(stack, batch), err);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, outputFor(stack, batch), tracked.objects(), seconds);
+			line.put("status", "done");
+			line.put("exit_code", ExitCodes.OK);
+			line.put("objects", tracked.objects());
+			line.put("doubtful", tracked.doubtful());
+			line.put("seconds", Math.round(seconds * 10) / 10.0);
+			if (groundTruth != null) line.put("scores", score(stack, err));
+			log(line);
+			return ExitCodes.OK;
+		}
+		catch (RuntimeException | IOException | OutOfMemoryError e) {
+			int code = ExitCodes.of(e);
+			line.put("status", "failed");
+			line.put("exit_code", code);
+			line.put("error", message(e));
+			line.put("retry", ExitCodes.retryable(code));
+			log(line);
+			if (!batch) throw e;
+			err.println("sam2-fiji track: " + stack.getFileName() + ": " + message(e));
+			return code;
+		}
+		finally {
+			cleanup.writing(List.of());
 		}
 	}
 
