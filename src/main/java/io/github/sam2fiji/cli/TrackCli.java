@@ -532,9 +532,9 @@ public class TrackCli implements Callable<Integer> {
 			boolean ok = labels.getStackSize() > 1 ? saver.saveAsTiffStack(temp.toString()) : saver.saveAsTiff(temp.toString());
 			if (!ok) throw new IOException("Cannot write " + out + " (disk full?)");
 		});
-		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, temp));
+		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, result.parents(), temp));
 		if (trackmateFile != null)
-			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), trackmateFile);
+			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), result.parents(), trackmateFile);
 		return new Tracked(job.script() != null ? job.objectCount() : result.prompts().names().size(), result.doubts().size());
 	}
 

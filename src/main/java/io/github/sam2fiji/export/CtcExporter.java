@@ -3,6 +3,7 @@ package io.github.sam2fiji.export;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -30,10 +31,15 @@ public final class CtcExporter {
 
 	/** Writes {@code labels} (1 channel, z slices, t time points) into {@code folder}, creating it. */
 	public static void write(ImagePlus labels, Path folder) throws IOException {
+		write(labels, Map.of(), folder);
+	}
+
+	/** As {@link #write(ImagePlus, Path)}, with divisions: daughter object ID to mother object ID. */
+	public static void write(ImagePlus labels, Map<Integer, Integer> parents, Path folder) throws IOException {
 		if (labels.getBitDepth() != 16 || labels.getNChannels() != 1)
 			throw new IllegalArgumentException("CTC export needs a 16-bit single-channel label image, " + labels.getTitle() + " is " + labels.getBitDepth() + "-bit with " + labels.getNChannels() + " channels");
 		int nz = labels.getNSlices(), nt = labels.getNFrames(), digits = digits(nt);
-		CtcTracks tracks = CtcTracks.of(labels);
+		CtcTracks tracks = CtcTracks.of(labels, parents);
 		Files.createDirectories(folder);
 		for (int t = 1; t <= nt; t++) {
 			ImageStack timePoint = new ImageStack(labels.getWidth(), labels.getHeight());

@@ -12,7 +12,8 @@ import ij.ImagePlus;
  * The tracks of a label image (one channel; z slices, t time points) in the Cell Tracking
  * Challenge's sense: each object's runs of consecutive time points. The first run keeps the
  * object's ID as its label; each later run (the object came back after a gap) gets a new label above
- * every ID of the image, with the previous run as its parent. Shared by the CTC and TrackMate
+ * every ID of the image, with the previous run as its parent; a daughter of a division descends from
+ * its mother's last track. Shared by the CTC and TrackMate
  * exports, so both say the same lineage.
  */
 public final class CtcTracks {
@@ -37,6 +38,14 @@ public final class CtcTracks {
 	private CtcTracks() {}
 
 	public static CtcTracks of(ImagePlus labels) throws IOException {
+		return of(labels, Map.of());
+	}
+
+	/**
+	 * The tracks with divisions: {@code parents} maps a daughter's object ID to its mother's; the
+	 * daughter's first track gets as parent the mother's track that ended last before it began.
+	 */
+	public static CtcTracks of(ImagePlus labels, Map<Integer, Integer> parents) throws IOException {
 		int nz = labels.getNSlices(), nt = labels.getNFrames();
 		Map<Integer, boolean[]> present = new TreeMap<>();
 		int maxId = 0;
@@ -54,11 +63,13 @@ public final class CtcTracks {
 			boolean[] at = e.getValue();
 			int[] label = new int[nt];
 			int parent = 0;
+			boolean first = true;
 			for (int t = 0; t < nt; t++) {
 				if (!at[t] || (t > 0 && at[t - 1])) continue;
 				int end = t;
 				while (end + 1 < nt && at[end + 1]) end++;
-				int track = parent == 0 ? e.getKey() : next++;
+				int track = first ? e.getKey() : next++;
+				first = false;
 				if (track > MAX_LABEL)
 					throw new IOException("The CTC result needs more than " + MAX_LABEL + " labels (objects that leave and return start new tracks); "
 						+ "16-bit masks cannot hold them");
@@ -67,6 +78,14 @@ public final class CtcTracks {
 				parent = track;
 			}
 			result.labelAt.put(e.getKey(), label);
+		}
+		// divisions: a daughter's first track descends from the mother's track that ended last before it
+		for (Map.Entry<Integer, Integer> d : parents.entrySet()) {
+			Track daughter = result.tracks.get(d.getKey());
+			if (daughter == null || daughter.parent() != 0) continue;
+			result.tracks.values().stream().filter(m -> m.objectId() == d.getValue() && m.end() < daughter.begin()).mapToInt(Track::label)
+				.reduce((a, b) -> result.tracks.get(b).end() > result.tracks.get(a).end() ? b : a)
+				.ifPresent(mother -> result.tracks.put(daughter.label(), new Track(daughter.label(), daughter.objectId(), daughter.begin(), daughter.end(), mother)));
 		}
 		return result;
 	}

@@ -55,10 +55,20 @@ public final class TrackMateExporter {
 	 * @param names object names by ID (the ROIs' names), used for spot and track names
 	 */
 	public static void write(ImagePlus input, ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names, Path file) throws IOException {
+		write(input, labels, measurements, names, Map.of(), file);
+	}
+
+	/**
+	 * As {@link #write(ImagePlus, ImagePlus, List, Map, Path)}, with divisions ({@code parents}:
+	 * daughter object ID to mother object ID): a mother and her descendants are one TrackMate track
+	 * that branches.
+	 */
+	public static void write(ImagePlus input, ImagePlus labels, List<ObjectMeasurement> measurements, Map<Integer, String> names, Map<Integer, Integer> parents,
+		Path file) throws IOException {
 		if (labels.getNChannels() != 1 || labels.getNSlices() != 1)
 			throw new IllegalArgumentException("TrackMate export is for time-lapses tracked through t: " + labels.getTitle() + " has " + labels.getNSlices()
 				+ " z slices and " + labels.getNChannels() + " channels (one of each expected)");
-		CtcTracks tracks = CtcTracks.of(labels);
+		CtcTracks tracks = CtcTracks.of(labels, parents);
 		Calibration cal = labels.getCalibration();
 		List<Spot> spots = spots(labels, measurements, cal);
 		Map<Long, Spot> byObjectAndTime = new HashMap<>();
@@ -67,7 +77,10 @@ public final class TrackMateExporter {
 		// edges per object: consecutive time points of a CTC track, and the gap from a parent track's end to its child's start
 		Map<Integer, List<Spot[]>> edges = new TreeMap<>();
 		for (CtcTracks.Track track : tracks.tracks()) {
-			List<Spot[]> objectEdges = edges.computeIfAbsent(track.objectId(), k -> new ArrayList<>());
+			// one TrackMate track per lineage: edges grouped by the first ancestor
+			int root = track.objectId();
+			for (int guard = 0; parents.containsKey(root) && guard < parents.size(); guard++) root = parents.get(root);
+			List<Spot[]> objectEdges = edges.computeIfAbsent(root, k -> new ArrayList<>());
 			for (int t = track.begin(); t < track.end(); t++)
 				link(objectEdges, byObjectAndTime.get(key(track.objectId(), t)), byObjectAndTime.get(key(track.objectId(), t + 1)));
 			if (track.parent() != 0) {

@@ -34,7 +34,17 @@ public final class HyperstackTracking {
 	 * @param prompts the prompts that were used, with object names
 	 */
 	/** @param axis the axis objects were tracked along (frames for the doubt signals) */
-	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis) {
+	/** @param parents divisions: a daughter's object ID to its mother's (automatic tracking finds them) */
+	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis, Map<Integer, Integer> parents) {
+
+		public Result {
+			parents = Map.copyOf(parents);
+		}
+
+		/** A result without divisions. */
+		public Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis) {
+			this(labels, measurements, prompts, axis, Map.of());
+		}
 
 		/** A result tracked along t. */
 		public Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts) {
@@ -68,6 +78,7 @@ public final class HyperstackTracking {
 		CancellationToken cancel) {
 		LabelImageWriter writer = LabelImageWriter.like(layout.image());
 		List<PlacedPrompt> all = new ArrayList<>();
+		Map<Integer, Integer> parents = new java.util.TreeMap<>();
 		for (int s = 0; s < layout.sequenceCount(); s++) {
 			int sequence = s;
 			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (s + 1) + ": " : "";
@@ -76,10 +87,11 @@ public final class HyperstackTracking {
 				writer.write(zt[0], zt[1], r);
 			}, (done, total, message) -> progress.progress(done, total, where + message), cancel);
 			for (io.github.sam2fiji.core.prompt.ObjectPrompt p : found.prompts()) all.add(new PlacedPrompt(s, p));
+			parents.putAll(found.parents());
 		}
 		java.util.SortedMap<Integer, String> names = new java.util.TreeMap<>(seeds.names());
 		for (PlacedPrompt p : all) names.putIfAbsent(p.prompt().objectId(), "object " + p.prompt().objectId());
-		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names), layout.axis());
+		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names), layout.axis(), parents);
 	}
 
 	/**

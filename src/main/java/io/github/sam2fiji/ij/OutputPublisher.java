@@ -97,7 +97,7 @@ public final class OutputPublisher {
 
 	/** A TrackMate file of the result (TrackMateExporter), naming the input image TrackMate then opens with it. */
 	public static void exportTrackMate(ImagePlus input, HyperstackTracking.Result result, Path file) throws IOException {
-		io.github.sam2fiji.export.TrackMateExporter.write(input, result.labels(), result.measurements(), result.prompts().names(), file);
+		io.github.sam2fiji.export.TrackMateExporter.write(input, result.labels(), result.measurements(), result.prompts().names(), result.parents(), file);
 	}
 
 	public static void exportCtc(HyperstackTracking.Result result, Path folder) throws IOException {
@@ -110,6 +110,6 @@ public final class OutputPublisher {
 		}
 		if (!earlierResult)
 			throw new IllegalArgumentException("Cell Tracking Challenge folder " + folder + " holds other files than a CTC result: choose an empty or new folder");
-		AtomicOutputs.writeFolder(folder, true, temp -> CtcExporter.write(result.labels(), temp));
+		AtomicOutputs.writeFolder(folder, true, temp -> CtcExporter.write(result.labels(), result.parents(), temp));
 	}
 }

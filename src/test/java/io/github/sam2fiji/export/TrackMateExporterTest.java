@@ -143,4 +143,62 @@ class TrackMateExporterTest {
 		}
 		return Math.abs(a) / 2;
 	}
+
+	/** Object 1 on frames 0-2 divides into 4 and 5 (frames 3-5). */
+	private static ImagePlus dividing() {
+		ImageStack stack = new ImageStack(64, 48);
+		for (int t = 0; t < 6; t++) {
+			ShortProcessor p = new ShortProcessor(64, 48);
+			if (t < 3) {
+				p.setValue(1);
+				p.fillOval(20, 14, 16, 16);
+			}
+			else {
+				p.setValue(4);
+				p.fillOval(14 - t, 16, 10, 10);
+				p.setValue(5);
+				p.fillOval(34 + t, 16, 10, 10);
+			}
+			stack.addSlice(p);
+		}
+		ImagePlus labels = new ImagePlus("dividing-labels", stack);
+		labels.setDimensions(1, 1, 6);
+		return labels;
+	}
+
+	@Test
+	void aDivisionIsOneBranchingTrackInTrackMateAndTwoDaughterLinesInTheCtcResult() throws Exception {
+		ImagePlus labels = dividing();
+		List<ObjectMeasurement> measurements = new ArrayList<>();
+		for (int t = 1; t <= 6; t++) {
+			var p = labels.getStack().getProcessor(t);
+			for (int id : new int[] { 1, 4, 5 }) {
+				int area = 0;
+				double sx = 0, sy = 0;
+				for (int y = 0; y < 48; y++)
+					for (int x = 0; x < 64; x++)
+						if ((int) p.getf(x, y) == id) {
+							area++;
+							sx += x;
+							sy += y;
+						}
+				if (area > 0) measurements.add(new ObjectMeasurement(id, 1, t, area, sx / area, sy / area, 3.5f, 0.9f, true));
+			}
+		}
+		Map<Integer, Integer> parents = Map.of(4, 1, 5, 1);
+		Path xml = dir.resolve("dividing.xml");
+		TrackMateExporter.write(labels, labels, measurements, Map.of(), parents, xml);
+		TrackMateXmlRules.Read read = TrackMateXmlRules.read(xml);
+		assertEquals(List.of(), read.problems());
+		assertEquals(9, read.spots().size());
+		assertEquals(1, read.tracks().size(), "mother and daughters are one track");
+		assertEquals(2 + 2 + 2 + 2, read.tracks().values().iterator().next().size(), "two edges per cell's own frames, two from the mother to her daughters");
+
+		Path ctc = dir.resolve("01_RES");
+		CtcExporter.write(labels, parents, ctc);
+		assertEquals(List.of("1 0 2 0", "4 3 5 1", "5 3 5 1"), Files.readAllLines(ctc.resolve("res_track.txt")));
+		// without the lineage the daughters are orphans
+		CtcExporter.write(labels, dir.resolve("02_RES"));
+		assertEquals(List.of("1 0 2 0", "4 3 5 0", "5 3 5 0"), Files.readAllLines(dir.resolve("02_RES").resolve("res_track.txt")));
+	}
 }

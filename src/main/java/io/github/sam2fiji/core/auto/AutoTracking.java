@@ -2,7 +2,12 @@ package io.github.sam2fiji.core.auto;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
@@ -26,6 +31,12 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * labelled objects) are tracked too and never searched for. The model's own rule decides what an
  * object does before the frame it was found on: a SAM 1 interface model starts it there; SAM 2
  * tracks it back, as its video predictor does with any prompt.
+ * <p>
+ * Divisions ({@link Divisions}): when a tracked object's mask becomes two separated cells, or a new
+ * object is found touching one that shrank on that frame, the object's track ends there and two
+ * daughters start, each with its part as a mask prompt and the mother as parent (the CTC export
+ * writes the lineage). The tracker may still follow the mother past that frame; her output there is
+ * dropped, as the daughters' is before it.
  * <p>
  * Each search that finds something costs one more propagation over the sequence (correct and
  * simple; re-propagating only from the found frame is the next step for long sequences).
@@ -52,8 +63,12 @@ public final class AutoTracking {
 		}
 	}
 
-	/** The objects tracked: each with the prompt it was found or seeded with. */
-	public record Result(List<ObjectPrompt> prompts, int propagations) {}
+	/**
+	 * The objects tracked: each with the prompt it was found or seeded with.
+	 *
+	 * @param parents divisions: each daughter's ID to her mother's (the mother's track ends where they start)
+	 */
+	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents) {}
 
 	private AutoTracking() {}
 
@@ -70,6 +85,8 @@ public final class AutoTracking {
 		int nextId = seeds.stream().mapToInt(ObjectPrompt::objectId).max().orElse(0) + 1;
 		ClickCandidates candidates = tracker.clickCandidates(frames);
 		FrameResult[] results = new FrameResult[n];
+		// divisions: daughters start on their frame, mothers end before it (the model may track both further)
+		Map<Integer, Integer> parents = new TreeMap<>(), startsAt = new TreeMap<>(), endsBefore = new TreeMap<>();
 		int propagations = 0;
 		int searchFrom = 0;
 		while (true) {
@@ -78,27 +95,69 @@ public final class AutoTracking {
 			else {
 				try (TrackingSession session = tracker.newSession(frames, SessionOptions.interactive())) {
 					for (ObjectPrompt p : prompts) session.addPrompt(p);
-					session.propagate(Direction.BOTH, r -> results[r.frame()] = r, ProgressListener.NONE, cancel);
+					session.propagate(Direction.BOTH, r -> results[r.frame()] = withinSpans(r, startsAt, endsBefore), ProgressListener.NONE, cancel);
 				}
 				propagations++;
 			}
+			// a tracked object whose mask became two cells: two daughters from that frame, then track again
+			Set<Integer> found = prompts.stream().map(ObjectPrompt::objectId).collect(Collectors.toSet());
+			Optional<Divisions.Division> split = Divisions.firstSplit(results, found, startsAt, endsBefore.keySet(), settings.masks().minAreaPixels());
+			if (split.isPresent()) {
+				Divisions.Division d = split.get();
+				nextId = divide(d.mother(), d.frame(), d.first(), nextId, prompts, parents, startsAt, endsBefore);
+				nextId = divide(d.mother(), d.frame(), d.second(), nextId, prompts, parents, startsAt, endsBefore);
+				progress.progress(d.frame(), n, "object " + d.mother() + " divided on frame " + (d.frame() + 1));
+				continue;
+			}
 			// the first searched frame (from searchFrom on) where something new is found
-			int found = -1;
-			for (int f = searchFrom; f < n && found < 0; f += settings.searchEvery()) {
+			int foundOn = -1;
+			for (int f = searchFrom; f < n && foundOn < 0; f += settings.searchEvery()) {
 				cancel.throwIfCancelled();
 				progress.progress(f, n, "searching frame " + (f + 1) + " of " + n + " (" + prompts.size() + " objects)");
 				FrameResult here = results[f] == null ? new FrameResult(f, List.of()) : results[f];
 				BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
 				List<AutomaticMasks.Masklet> masklets = AutomaticMasks.find(candidates, w, h, f, covered(here, w, h), clickable, settings.masks(), cancel);
-				for (AutomaticMasks.Masklet m : masklets) prompts.add(ObjectPrompt.mask(nextId++, f, m.mask()));
-				if (!masklets.isEmpty()) found = f;
+				for (AutomaticMasks.Masklet m : masklets) {
+					// born touching a tracked object that shrank: the other daughter of a division
+					Optional<Divisions.Shrunk> mother = Divisions.shrunkMother(results, f, m.mask(), endsBefore.keySet());
+					if (mother.isPresent()) {
+						int g = mother.get().frame();
+						ObjectResult kept = Divisions.find(results[g], mother.get().mother());
+						nextId = divide(mother.get().mother(), g, kept.mask(), nextId, prompts, parents, startsAt, endsBefore);
+						int other = nextId++;
+						prompts.add(ObjectPrompt.mask(other, f, m.mask()));
+						parents.put(other, mother.get().mother());
+						startsAt.put(other, g);
+					}
+					else prompts.add(ObjectPrompt.mask(nextId++, f, m.mask()));
+				}
+				if (!masklets.isEmpty()) foundOn = f;
 			}
-			if (found < 0) break;
-			searchFrom = found + settings.searchEvery();
+			if (foundOn < 0) break;
+			searchFrom = foundOn + settings.searchEvery();
 		}
 		for (int f = 0; f < n; f++) sink.accept(results[f] == null ? new FrameResult(f, List.of()) : results[f]);
-		progress.progress(n, n, prompts.size() + " objects, " + propagations + " propagations");
-		return new Result(List.copyOf(prompts), propagations);
+		progress.progress(n, n, prompts.size() + " objects, " + parents.size() / 2 + " divisions, " + propagations + " propagations");
+		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents));
+	}
+
+	/** Ends {@code mother} before {@code frame} and adds a daughter prompted there with {@code mask}; returns the next free ID. */
+	private static int divide(int mother, int frame, BinaryMask mask, int nextId, List<ObjectPrompt> prompts, Map<Integer, Integer> parents,
+		Map<Integer, Integer> startsAt, Map<Integer, Integer> endsBefore) {
+		endsBefore.put(mother, frame);
+		int id = nextId++;
+		prompts.add(ObjectPrompt.mask(id, frame, mask));
+		parents.put(id, mother);
+		startsAt.put(id, frame);
+		return nextId;
+	}
+
+	/** The frame's objects without those outside their span: daughters before their division, mothers after it. */
+	private static FrameResult withinSpans(FrameResult r, Map<Integer, Integer> startsAt, Map<Integer, Integer> endsBefore) {
+		if (startsAt.isEmpty() && endsBefore.isEmpty()) return r;
+		List<ObjectResult> kept = r.objects().stream()
+			.filter(o -> r.frame() >= startsAt.getOrDefault(o.objectId(), Integer.MIN_VALUE) && r.frame() < endsBefore.getOrDefault(o.objectId(), Integer.MAX_VALUE)).toList();
+		return new FrameResult(r.frame(), kept);
 	}
 
 	/** The pixels the frame's present objects cover. */

@@ -1,0 +1,164 @@
+package io.github.sam2fiji.core.auto;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ObjectResult;
+
+/**
+ * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
+ * separated parts of comparable size (the tracker kept both daughters), or a new object is found
+ * touching a tracked one that shrank on that frame (the tracker kept one daughter, the search found
+ * the other).
+ */
+final class Divisions {
+
+	/** A division: the mother's track ends before {@code frame}; the daughters start there with these masks. */
+	record Division(int mother, int frame, BinaryMask first, BinaryMask second) {}
+
+	/** The smaller part must be at least this fraction of the larger one. */
+	static final double MIN_PART_RATIO = 0.3;
+	/** A mother "shrank" when her area fell to at most this fraction of the frame before. */
+	static final double SHRUNK = 0.75;
+	/** Together, the shrunk mother and the new object hold at least this fraction of her area before. */
+	static final double KEPT = 0.6;
+	/** Distance (pixels, chessboard) at which a new object touches the mother. */
+	static final int TOUCH = 2;
+
+	private Divisions() {}
+
+	/**
+	 * The first frame (in frame order) on which one of {@code candidates} splits into two parts, each
+	 * of at least {@code minPixels} and the smaller at least {@link #MIN_PART_RATIO} of the larger,
+	 * and still does on the next frame it is present on (a split seen once may be noise); or none.
+	 *
+	 * @param ended objects whose track has ended (divided already): not looked at
+	 */
+	static Optional<Division> firstSplit(FrameResult[] results, Set<Integer> candidates, Map<Integer, Integer> startsAt, Set<Integer> ended, int minPixels) {
+		for (int f = 0; f < results.length; f++) {
+			if (results[f] == null) continue;
+			for (ObjectResult o : results[f].objects()) {
+				if (!o.present() || ended.contains(o.objectId()) || !candidates.contains(o.objectId())) continue;
+				if (f <= startsAt.getOrDefault(o.objectId(), -1)) continue; // a daughter's own first frame is its prompt
+				List<BinaryMask> parts = twoParts(o.mask(), minPixels);
+				if (parts == null || !splitAgain(results, f, o.objectId(), minPixels)) continue;
+				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static boolean splitAgain(FrameResult[] results, int f, int id, int minPixels) {
+		for (int g = f + 1; g < results.length; g++) {
+			ObjectResult o = results[g] == null ? null : find(results[g], id);
+			if (o == null || !o.present()) continue;
+			return twoParts(o.mask(), minPixels) != null;
+		}
+		return true; // the last frame it is on
+	}
+
+	/** A mother found for a new object: she shrank on {@code frame} (the division), at most {@link #LOOK_BACK} frames before it was found. */
+	record Shrunk(int mother, int frame) {}
+
+	/** How many frames before a new object's frame its mother may have shrunk (a search may find a daughter late). */
+	static final int LOOK_BACK = 2;
+
+	/**
+	 * The tracked object a masklet found on frame {@code f} divided from: it is near the masklet on
+	 * {@code f} (within {@link #TOUCH} pixels, or a quarter of the mother's former diameter if more),
+	 * and on a frame g from {@code f - LOOK_BACK} to {@code f} its area fell to at most
+	 * {@link #SHRUNK} of the frame before, the two together then holding at least {@link #KEPT} of
+	 * it; or none.
+	 */
+	static Optional<Shrunk> shrunkMother(FrameResult[] results, int f, BinaryMask masklet, Set<Integer> ended) {
+		if (results[f] == null) return Optional.empty();
+		for (ObjectResult o : results[f].objects()) {
+			if (!o.present() || ended.contains(o.objectId())) continue;
+			for (int g = f; g >= Math.max(1, f - LOOK_BACK); g--) {
+				ObjectResult now = results[g] == null ? null : find(results[g], o.objectId());
+				ObjectResult before = results[g - 1] == null ? null : find(results[g - 1], o.objectId());
+				if (now == null || before == null || !now.present() || !before.present()) break;
+				int was = before.mask().area(), is = now.mask().area();
+				if (is > SHRUNK * was) continue;
+				int reach = Math.max(TOUCH, (int) Math.round(0.25 * Math.sqrt(was * 4 / Math.PI)));
+				if (is + masklet.area() >= KEPT * was && overlaps(dilate(masklet, reach), o.mask())) return Optional.of(new Shrunk(o.objectId(), g));
+				break;
+			}
+		}
+		return Optional.empty();
+	}
+
+	static ObjectResult find(FrameResult r, int id) {
+		for (ObjectResult o : r.objects()) if (o.objectId() == id) return o;
+		return null;
+	}
+
+	/** The two largest 8-connected parts of {@code mask} when they qualify as daughters, else null. */
+	static List<BinaryMask> twoParts(BinaryMask mask, int minPixels) {
+		List<BinaryMask> parts = components(mask);
+		if (parts.size() < 2) return null;
+		BinaryMask a = parts.get(0), b = parts.get(1);
+		if (b.area() < minPixels || b.area() < MIN_PART_RATIO * a.area()) return null;
+		return List.of(a, b);
+	}
+
+	/** The 8-connected components of a mask, largest first. */
+	static List<BinaryMask> components(BinaryMask mask) {
+		int w = mask.width(), h = mask.height();
+		byte[] bits = mask.toBytes();
+		int[] label = new int[w * h];
+		List<BinaryMask> parts = new ArrayList<>();
+		int[] queue = new int[w * h];
+		int next = 0;
+		for (int start = 0; start < bits.length; start++) {
+			if (bits[start] == 0 || label[start] != 0) continue;
+			next++;
+			byte[] part = new byte[w * h];
+			int head = 0, tail = 0;
+			queue[tail++] = start;
+			label[start] = next;
+			while (head < tail) {
+				int i = queue[head++];
+				part[i] = 1;
+				int x = i % w, y = i / w;
+				for (int dy = -1; dy <= 1; dy++)
+					for (int dx = -1; dx <= 1; dx++) {
+						int nx = x + dx, ny = y + dy;
+						if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+						int j = ny * w + nx;
+						if (bits[j] != 0 && label[j] == 0) {
+							label[j] = next;
+							queue[tail++] = j;
+						}
+					}
+			}
+			parts.add(BinaryMask.of(w, h, part));
+		}
+		parts.sort(Comparator.comparingInt(BinaryMask::area).reversed());
+		return parts;
+	}
+
+	private static BinaryMask dilate(BinaryMask mask, int r) {
+		int w = mask.width(), h = mask.height();
+		byte[] in = mask.toBytes(), out = new byte[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				if (in[y * w + x] == 0) continue;
+				for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++)
+					for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) out[yy * w + xx] = 1;
+			}
+		return BinaryMask.of(w, h, out);
+	}
+
+	private static boolean overlaps(BinaryMask a, BinaryMask b) {
+		byte[] x = a.toBytes(), y = b.toBytes();
+		for (int i = 0; i < x.length; i++) if (x[i] != 0 && y[i] != 0) return true;
+		return false;
+	}
+}
