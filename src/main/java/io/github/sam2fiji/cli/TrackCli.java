@@ -90,6 +90,11 @@ public class TrackCli implements Callable<Integer> {
 		+ "objects darker than the background are then not found")
 	private boolean autoForeground;
 
+	@Option(names = "--auto-divisions", negatable = true, defaultValue = "true", fallbackValue = "true",
+		description = "--auto: find divisions (a mask splitting in two, or a new object next to one that shrank): the mother's track ends, two daughters "
+			+ "start with it as parent (default: on; --no-auto-divisions keeps a dividing cell one object)")
+	private boolean autoDivisions;
+
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
 
@@ -160,7 +165,7 @@ public class TrackCli implements Callable<Integer> {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground) : null;
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground, autoDivisions) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);

@@ -40,6 +40,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Click only on the bright foreground")
 	private boolean foreground_only = false;
 
+	@Parameter(label = "Divisions (daughters with their mother as parent)")
+	private boolean divisions = true;
+
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;
 
@@ -61,7 +64,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 
 	@Override
 	public void run() {
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only);
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only, divisions);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());

@@ -72,6 +72,8 @@ public class Sam2Plugin implements PlugIn {
 		if (auto) {
 			gd.addNumericField("Grid_points", macro ? 32 : Prefs.get(PREFS + "grid_points", 32), 0, 4, "per side");
 			gd.addNumericField("Search_every", macro ? 1 : Prefs.get(PREFS + "search_every", 1), 0, 4, "frames");
+			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
+			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
 		}
 		gd.addChoice("Label_image", labelChoices, NONE);
 		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));
@@ -97,6 +99,7 @@ public class Sam2Plugin implements PlugIn {
 		int channel = (int) gd.getNextNumber();
 		String direction = segment || auto ? "both" : gd.getNextChoice();
 		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0;
+		boolean divisions = auto && gd.getNextBoolean();
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
 		boolean addRois = gd.getNextBoolean();
@@ -123,6 +126,7 @@ public class Sam2Plugin implements PlugIn {
 			if (auto) {
 				Prefs.set(PREFS + "grid_points", gridPoints);
 				Prefs.set(PREFS + "search_every", searchEvery);
+				Prefs.set(PREFS + "divisions", divisions);
 			}
 		}
 
@@ -139,7 +143,7 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery)) : ImageJTracking.prepare(request);
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery, false, divisions)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));
 			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));

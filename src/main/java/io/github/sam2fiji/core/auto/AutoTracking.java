@@ -48,10 +48,16 @@ public final class AutoTracking {
 	 * @param searchEvery search for new objects on every this many frames (1: every frame)
 	 * @param foregroundOnly click only on the frame's bright foreground ({@link Foreground}): far
 	 *          fewer clicks on fluorescence images, none on objects darker than the background
+	 * @param divisions find divisions ({@link Divisions}); off, a dividing cell stays one object
 	 */
-	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly) {
+	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions) {
 		public Settings {
 			if (searchEvery < 1) throw new IllegalArgumentException("search every must be at least 1 frame, got " + searchEvery);
+		}
+
+		/** With divisions found. */
+		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly) {
+			this(masks, searchEvery, foregroundOnly, true);
 		}
 
 		public Settings(AutomaticMasks.Settings masks, int searchEvery) {
@@ -101,7 +107,8 @@ public final class AutoTracking {
 			}
 			// a tracked object whose mask became two cells: two daughters from that frame, then track again
 			Set<Integer> found = prompts.stream().map(ObjectPrompt::objectId).collect(Collectors.toSet());
-			Optional<Divisions.Division> split = Divisions.firstSplit(results, found, startsAt, endsBefore.keySet(), settings.masks().minAreaPixels());
+			Optional<Divisions.Division> split = settings.divisions()
+				? Divisions.firstSplit(results, found, startsAt, endsBefore.keySet(), settings.masks().minAreaPixels()) : Optional.empty();
 			if (split.isPresent()) {
 				Divisions.Division d = split.get();
 				nextId = divide(d.mother(), d.frame(), d.first(), nextId, prompts, parents, startsAt, endsBefore);
@@ -119,7 +126,7 @@ public final class AutoTracking {
 				List<AutomaticMasks.Masklet> masklets = AutomaticMasks.find(candidates, w, h, f, covered(here, w, h), clickable, settings.masks(), cancel);
 				for (AutomaticMasks.Masklet m : masklets) {
 					// born touching a tracked object that shrank: the other daughter of a division
-					Optional<Divisions.Shrunk> mother = Divisions.shrunkMother(results, f, m.mask(), endsBefore.keySet());
+					Optional<Divisions.Shrunk> mother = settings.divisions() ? Divisions.shrunkMother(results, f, m.mask(), startsAt, endsBefore.keySet()) : Optional.empty();
 					if (mother.isPresent()) {
 						int g = mother.get().frame();
 						ObjectResult kept = Divisions.find(results[g], mother.get().mother());

