@@ -180,7 +180,7 @@ public class TrackCli implements Callable<Integer> {
 			Path modelFolder = Files.isDirectory(model) ? model : ModelStore.at(null).locate(model);
 			if (plan) return plan(stacks, trackAxis, modelFolder, err);
 			int code = ExitCodes.OK, failed = 0;
-			try (KillCleanup cleanup = KillCleanup.install(); Models models = new Models(modelFolder, err)) {
+			try (KillCleanup cleanup = KillCleanup.install(); LazyTracker models = new LazyTracker(modelFolder, err)) {
 				for (Path stack : stacks) {
 					int stackCode = trackStack(stack, batch, trackAxis, dir, autoSettings, models, cleanup, err);
 					if (stackCode != ExitCodes.OK) {
@@ -203,12 +203,12 @@ public class TrackCli implements Callable<Integer> {
 	}
 
 	/** The model of a run, loaded for the first stack that needs it (bad input fails before that). */
-	private final class Models implements AutoCloseable {
+	private final class LazyTracker implements AutoCloseable {
 		private final Path folder;
 		private final PrintWriter err;
 		private Tracker tracker;
 
-		Models(Path folder, PrintWriter err) {
+		LazyTracker(Path folder, PrintWriter err) {
 			this.folder = folder;
 			this.err = err;
 		}
@@ -274,7 +274,7 @@ public class TrackCli implements Callable<Integer> {
 	 * either way. A failure of a single-stack run is thrown; in a batch it is logged and its exit
 	 * code returned, so the other stacks still run.
 	 */
-	private int trackStack(Path stack, boolean batch, TrackAxis trackAxis, Direction dir, AutoTracking.Settings autoSettings, Models models, KillCleanup cleanup,
+	private int trackStack(Path stack, boolean batch, TrackAxis trackAxis, Direction dir, AutoTracking.Settings autoSettings, LazyTracker models, KillCleanup cleanup,
 		PrintWriter err) throws IOException {
 		List<Path> outputs = outputsOf(stack, batch);
 		for (Path o : outputs) AtomicOutputs.removeLeftovers(o);
