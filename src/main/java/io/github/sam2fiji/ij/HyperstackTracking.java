@@ -13,7 +13,9 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.script.PromptScript;
+import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.track.SequenceTracking;
+import io.github.sam2fiji.core.track.ShownFrames;
 
 /**
  * Tracks prompted objects through a hyperstack with any {@link Tracker}: the ImageJ adapter of
@@ -103,10 +105,7 @@ public final class HyperstackTracking {
 		if (layout.sequenceCount() != 1)
 			throw new IllegalArgumentException("A prompt script describes one sequence; this image has " + layout.sequenceCount() + " along " + layout.otherAxisLabel());
 		LabelImageWriter writer = LabelImageWriter.like(layout.image());
-		SequenceTracking.replay(tracker, layout.source(0), script, (sequence, result) -> {
-			int[] zt = zt(layout, 0, result.frame());
-			writer.write(zt[0], zt[1], result);
-		}, progress, cancel);
+		SequenceTracking.replay(tracker, layout.source(0), script, replaySink(layout, writer), progress, cancel);
 		List<PlacedPrompt> prompts = new ArrayList<>();
 		for (PromptScript.Step s : script.steps())
 			if (s instanceof PromptScript.Add a) prompts.add(new PlacedPrompt(0, a.prompt()));
@@ -127,6 +126,30 @@ public final class HyperstackTracking {
 		// one plane of labels, measured as the input's plane it segments (Results, ROIs and overlay say the real slice and frame)
 		int[] zt = zt(layout, sequence, frame);
 		return new Result(writer.image(), writer.measurements().stream().map(m -> m.onPlane(zt[0], zt[1])).toList(), prompts);
+	}
+
+	/**
+	 * Writes a replayed session's frames into {@code writer}: each frame's latest result, and a
+	 * removed object taken off every frame (those frames painted again from what they show).
+	 */
+	static SequenceTracking.ReplaySink replaySink(SequenceLayout layout, LabelImageWriter writer) {
+		ShownFrames shown = new ShownFrames(layout.width(), layout.height());
+		return new SequenceTracking.ReplaySink() {
+			@Override
+			public void accept(int sequence, FrameResult result) {
+				shown.show(result);
+				int[] zt = zt(layout, sequence, result.frame());
+				writer.write(zt[0], zt[1], result);
+			}
+
+			@Override
+			public void forget(int sequence, int objectId) {
+				for (int frame : shown.forget(objectId)) {
+					int[] zt = zt(layout, sequence, frame);
+					writer.write(zt[0], zt[1], shown.result(frame));
+				}
+			}
+		};
 	}
 
 	private static List<Integer> sequencesWithPrompts(SequenceLayout layout, PromptSet prompts) {

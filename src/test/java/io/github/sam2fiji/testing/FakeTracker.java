@@ -49,6 +49,8 @@ public final class FakeTracker implements Tracker {
 	/** The options of every session opened, in order. */
 	public final List<SessionOptions> sessionOptions = Collections.synchronizedList(new ArrayList<>());
 	public boolean closed;
+	/** Every frame a session was asked to prepare ({@link TrackingSession#prepareFrame}), in order. */
+	public final List<Integer> framesPrepared = Collections.synchronizedList(new ArrayList<>());
 	/** Called after each delivered frame with its index (tests use it to cancel mid-run). */
 	public IntConsumer afterFrame = f -> {};
 
@@ -130,6 +132,13 @@ public final class FakeTracker implements Tracker {
 		@Override
 		public SortedSet<Integer> objectIds() {
 			return new TreeSet<>(byObject.keySet());
+		}
+
+		@Override
+		public void prepareFrame(int frame) {
+			if (frame < 0 || frame >= frames.frameCount()) throw new IllegalArgumentException("Frame " + frame + " is not in the sequence");
+			frames.read(frame);
+			framesPrepared.add(frame);
 		}
 
 		@Override

@@ -22,21 +22,28 @@ import java.nio.file.Path;
  *          the least recently used spill to disk; results are the same for any budget
  * @param spillFolder folder for the temporary spill file (deleted when the session closes); null:
  *          the system's temporary folder
+ * @param imageCacheBytes RAM for the image embeddings of recently used frames, so that prompts on a
+ *          frame visited again decode at once (an interactive annotator moving between frames); the
+ *          session always keeps the few it needs itself; results are the same for any size
  */
-public record SessionOptions(Boolean nonOverlapMasks, Boolean correctionsAsConditioning, boolean batch, long memoryBudgetBytes, Path spillFolder) {
+public record SessionOptions(Boolean nonOverlapMasks, Boolean correctionsAsConditioning, boolean batch, long memoryBudgetBytes, Path spillFolder, long imageCacheBytes) {
+
+	/** Interactive sessions keep this much of recent frames' embeddings (4 to 16 frames of the usual models). */
+	public static final long DEFAULT_IMAGE_CACHE_BYTES = 64L << 20;
 
 	public SessionOptions {
 		if (memoryBudgetBytes < 0) throw new IllegalArgumentException("The memory budget must be 0 or more bytes, got " + memoryBudgetBytes);
+		if (imageCacheBytes < 0) throw new IllegalArgumentException("The image cache must be 0 or more bytes, got " + imageCacheBytes);
 	}
 
 	/** Interactive, the package's settings, a RAM budget of a quarter of the Java heap, at most 1 GiB. */
 	public static SessionOptions interactive() {
-		return new SessionOptions(null, null, false, defaultMemoryBudget(), null);
+		return new SessionOptions(null, null, false, defaultMemoryBudget(), null, DEFAULT_IMAGE_CACHE_BYTES);
 	}
 
-	/** For a batch run that will never be corrected (see {@link #batch()}), otherwise as {@link #interactive()}. */
+	/** For a batch run that will never be corrected (see {@link #batch()}) and no image cache beyond what the run needs, otherwise as {@link #interactive()}. */
 	public static SessionOptions forBatch() {
-		return interactive().withBatch(true);
+		return interactive().withBatch(true).withImageCache(0);
 	}
 
 	public static long defaultMemoryBudget() {
@@ -44,22 +51,26 @@ public record SessionOptions(Boolean nonOverlapMasks, Boolean correctionsAsCondi
 	}
 
 	public SessionOptions withNonOverlapMasks(Boolean value) {
-		return new SessionOptions(value, correctionsAsConditioning, batch, memoryBudgetBytes, spillFolder);
+		return new SessionOptions(value, correctionsAsConditioning, batch, memoryBudgetBytes, spillFolder, imageCacheBytes);
 	}
 
 	public SessionOptions withCorrectionsAsConditioning(Boolean value) {
-		return new SessionOptions(nonOverlapMasks, value, batch, memoryBudgetBytes, spillFolder);
+		return new SessionOptions(nonOverlapMasks, value, batch, memoryBudgetBytes, spillFolder, imageCacheBytes);
 	}
 
 	public SessionOptions withBatch(boolean value) {
-		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, value, memoryBudgetBytes, spillFolder);
+		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, value, memoryBudgetBytes, spillFolder, imageCacheBytes);
 	}
 
 	public SessionOptions withMemoryBudget(long bytes) {
-		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, batch, bytes, spillFolder);
+		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, batch, bytes, spillFolder, imageCacheBytes);
 	}
 
 	public SessionOptions withSpillFolder(Path folder) {
-		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, batch, memoryBudgetBytes, folder);
+		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, batch, memoryBudgetBytes, folder, imageCacheBytes);
+	}
+
+	public SessionOptions withImageCache(long bytes) {
+		return new SessionOptions(nonOverlapMasks, correctionsAsConditioning, batch, memoryBudgetBytes, spillFolder, bytes);
 	}
 }

@@ -54,6 +54,16 @@ public interface TrackingSession extends AutoCloseable {
 	SortedSet<Integer> objectIds();
 
 	/**
+	 * Computes what a prompt on the frame needs (its image embedding) and keeps it among the
+	 * session's recently used frames ({@link SessionOptions#imageCacheBytes()}), so that the next
+	 * prompt there decodes at once: an annotator calls it when the user moves to a frame. Changes no
+	 * result.
+	 *
+	 * @throws IllegalArgumentException if the frame is not in the sequence
+	 */
+	void prepareFrame(int frame);
+
+	/**
 	 * The current result of every object on one frame, as the official predictor shows it after its
 	 * latest call there: SAM 2 computes nothing new (the output of the latest prompt there, else the
 	 * tracked output, else absent); SAM 1 interface models segment the frame from its prompts.

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -36,9 +37,9 @@ import io.github.sam2fiji.core.result.FrameResult;
  * some frames either way), so the session can be replayed from the command line, a macro or a
  * workflow and give the same result. The JSON format is in docs/prompt-script.md.
  * <p>
- * {@link #replay} makes the calls on a session and hands the sink every frame result a call shows
- * (the prompted frame after a prompt or a clear; each frame of a propagation), in order: the last
- * result of each frame is what the user saw at the end.
+ * {@link #replay} makes the calls on a session and shows every frame result a call shows (the
+ * prompted frame after a prompt or a clear; each frame of a propagation), in order, and forgets
+ * removed objects on every frame: the last result of each frame is what the user saw at the end.
  */
 public record PromptScript(List<Step> steps) {
 
@@ -48,13 +49,37 @@ public record PromptScript(List<Step> steps) {
 	/** Limits on what a script may ask for, checked before any model is loaded. */
 	public static final int MAX_STEPS = 100_000, MAX_POINTS_PER_PROMPT = 1_000;
 
+	/**
+	 * What a replay shows, as a user's screen would: every frame result a call shows, and objects
+	 * forgotten by {@code remove} or {@code reset}, which then show on no frame any more.
+	 */
+	public interface Display {
+		void show(FrameResult result);
+
+		void forget(int objectId);
+
+		static Display of(Consumer<FrameResult> show, IntConsumer forget) {
+			return new Display() {
+				@Override
+				public void show(FrameResult result) {
+					show.accept(result);
+				}
+
+				@Override
+				public void forget(int objectId) {
+					forget.accept(objectId);
+				}
+			};
+		}
+	}
+
 	/** One call. */
 	public sealed interface Step permits Add, Clear, Remove, Reset, Propagate {
 		/** Checks this call against the sequence and the objects that exist before it; updates {@code objects}. */
 		void check(int width, int height, int frameCount, Set<Integer> objects);
 
-		/** Makes the call; {@code sink} gets what it shows. */
-		void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel);
+		/** Makes the call; {@code display} gets what it shows and forgets. */
+		void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel);
 
 		/** The call as a JSON step. */
 		JsonObject toJson();
@@ -69,9 +94,9 @@ public record PromptScript(List<Step> steps) {
 		}
 
 		@Override
-		public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
 			session.addPrompt(prompt, mode);
-			sink.accept(session.segmentFrame(prompt.frame(), cancel));
+			display.show(session.segmentFrame(prompt.frame(), cancel));
 		}
 
 		@Override
@@ -113,9 +138,9 @@ public record PromptScript(List<Step> steps) {
 		}
 
 		@Override
-		public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
 			session.clearPrompts(objectId, frame);
-			sink.accept(session.segmentFrame(frame, cancel));
+			display.show(session.segmentFrame(frame, cancel));
 		}
 
 		@Override
@@ -135,8 +160,9 @@ public record PromptScript(List<Step> steps) {
 		}
 
 		@Override
-		public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
 			session.removeObject(objectId);
+			display.forget(objectId);
 		}
 
 		@Override
@@ -155,8 +181,10 @@ public record PromptScript(List<Step> steps) {
 		}
 
 		@Override
-		public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
+			Set<Integer> objects = session.objectIds();
 			session.reset();
+			objects.forEach(display::forget);
 		}
 
 		@Override
@@ -182,9 +210,9 @@ public record PromptScript(List<Step> steps) {
 		}
 
 		@Override
-		public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
-			if (run != null) session.propagate(run, sink, progress, cancel);
-			else session.propagate(direction, sink, progress, cancel);
+		public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
+			if (run != null) session.propagate(run, display::show, progress, cancel);
+			else session.propagate(direction, display::show, progress, cancel);
 		}
 
 		@Override
@@ -369,16 +397,16 @@ public record PromptScript(List<Step> steps) {
 	}
 
 	/**
-	 * Makes the script's calls on {@code session}; {@code sink} gets every frame result a call shows,
-	 * in order (a frame may come several times: its last result is the final one). Progress counts
-	 * calls; a propagation reports its frames within its call.
+	 * Makes the script's calls on {@code session}; {@code display} gets every frame result a call
+	 * shows, in order (a frame may come several times: its last result is the final one), and every
+	 * object a call forgets. Progress counts calls; a propagation reports its frames within its call.
 	 */
-	public void replay(TrackingSession session, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+	public void replay(TrackingSession session, Display display, ProgressListener progress, CancellationToken cancel) {
 		int n = steps.size();
 		for (int i = 0; i < n; i++) {
 			cancel.throwIfCancelled();
 			int index = i;
-			steps.get(i).replay(session, sink, (done, total, message) -> progress.progress(index, n, "call " + (index + 1) + " of " + n + ": " + message), cancel);
+			steps.get(i).replay(session, display, (done, total, message) -> progress.progress(index, n, "call " + (index + 1) + " of " + n + ": " + message), cancel);
 			progress.progress(i + 1, n, "call " + (i + 1) + " of " + n);
 		}
 	}

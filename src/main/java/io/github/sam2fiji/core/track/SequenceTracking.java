@@ -38,6 +38,11 @@ public final class SequenceTracking {
 		void accept(int sequence, FrameResult result);
 	}
 
+	/** A sink for a replayed session, which may also forget a removed object on every frame written so far. */
+	public interface ReplaySink extends Sink {
+		void forget(int sequence, int objectId);
+	}
+
 	/**
 	 * Propagates every sequence's objects in {@code direction}, one batch session per sequence (each
 	 * propagated once and never corrected, so the session keeps only what that run needs). Prompts
@@ -71,12 +76,13 @@ public final class SequenceTracking {
 
 	/**
 	 * Replays a prompt script on one sequence in an interactive session: {@code sink} gets every frame
-	 * result a call shows, so each frame ends with the last one (what the user saw at the end).
+	 * result a call shows, so each frame ends with the last one, and forgets removed objects (what the
+	 * user saw at the end).
 	 */
-	public static void replay(Tracker tracker, FrameSource frames, PromptScript script, Sink sink, ProgressListener progress, CancellationToken cancel) {
+	public static void replay(Tracker tracker, FrameSource frames, PromptScript script, ReplaySink sink, ProgressListener progress, CancellationToken cancel) {
 		script.check(frames.width(), frames.height(), frames.frameCount());
 		try (TrackingSession session = tracker.newSession(frames)) {
-			script.replay(session, r -> sink.accept(0, r), progress, cancel);
+			script.replay(session, PromptScript.Display.of(r -> sink.accept(0, r), id -> sink.forget(0, id)), progress, cancel);
 		}
 		cancel.throwIfCancelled();
 	}

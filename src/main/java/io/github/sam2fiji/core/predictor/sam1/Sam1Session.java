@@ -14,6 +14,7 @@ import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.FrameCache;
 import io.github.sam2fiji.core.predictor.PromptMode;
 import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.TrackingSession;
@@ -90,11 +91,11 @@ final class Sam1Session implements TrackingSession {
 	/** A batch session refuses prompts once it has propagated (the same contract as SAM 2 sessions). */
 	private final boolean batch;
 	private boolean propagated;
-	private int embeddedFrame = -1;
-	private float[] embedding;
+	private final FrameCache<float[]> embeddings;
 
-	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch) {
+	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch, long imageCacheBytes) {
 		this.frames = frames;
+		this.embeddings = new FrameCache<>(imageCacheBytes, 1, e -> 4L * e.length);
 		this.batch = batch;
 		this.networks = networks;
 		this.preprocessor = preprocessor;
@@ -148,7 +149,6 @@ final class Sam1Session implements TrackingSession {
 	@Override
 	public void reset() {
 		prompts.clear();
-		dropEmbedding();
 	}
 
 	@Override
@@ -495,22 +495,25 @@ final class Sam1Session implements TrackingSession {
 		return k < 0 ? null : new Choice(candidates.logits()[k], candidates.ious()[k]);
 	}
 
-	/** The frame's image embedding; only the current frame's is kept. */
+	/** The frame's image embedding; the current frame's is kept, and recent ones within the image cache. */
 	private float[] embedding(int f) {
-		if (embeddedFrame != f) {
-			Frame frame = frames.readForModel(f);
+		return embeddings.get(f, i -> {
+			Frame frame = frames.readForModel(i);
 			if (frame.width() != geometry.width() || frame.height() != geometry.height())
-				throw new IllegalStateException("Frame " + f + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
-			embedding = null; // let the previous one go before the next is made
-			embedding = networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
-			embeddedFrame = f;
-		}
-		return embedding;
+				throw new IllegalStateException("Frame " + i + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
+			return networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
+		});
 	}
 
+	@Override
+	public void prepareFrame(int frame) {
+		if (frame < 0 || frame >= frames.frameCount()) throw new IllegalArgumentException("Frame " + frame + " is not in the sequence (frames 0 to " + (frames.frameCount() - 1) + ")");
+		embedding(frame);
+	}
+
+	/** After a batch propagation nothing is needed again; an interactive session keeps its cache for the user's next prompts. */
 	private void dropEmbedding() {
-		embedding = null;
-		embeddedFrame = -1;
+		if (batch) embeddings.clear();
 	}
 
 	private static int positive(float[] logits) {
@@ -522,6 +525,6 @@ final class Sam1Session implements TrackingSession {
 	@Override
 	public void close() {
 		prompts.clear();
-		dropEmbedding();
+		embeddings.clear();
 	}
 }

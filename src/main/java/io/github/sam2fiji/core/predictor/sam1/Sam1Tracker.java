@@ -48,7 +48,7 @@ public final class Sam1Tracker implements Tracker {
 		if (Boolean.FALSE.equals(options.correctionsAsConditioning()))
 			throw new IllegalArgumentException("SAM 1 interface models always keep a prompt on any frame as the object's anchor there: "
 				+ "the official SAM 2 correction policy does not apply");
-		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize(), options.batch());
+		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize(), options.batch(), options.imageCacheBytes());
 	}
 
 	@Override

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,7 @@ import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.image.Resampling;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.FrameCache;
 import io.github.sam2fiji.core.predictor.PromptMode;
 import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.SessionOptions;
@@ -52,6 +52,7 @@ import io.github.sam2fiji.core.result.ObjectResult;
  */
 final class Sam2Session implements TrackingSession {
 
+	/** Image features kept whatever the cache budget: the frame being processed and the one before. */
 	private static final int FEATURE_CACHE_FRAMES = 2;
 	private static final float REFED_LOGIT_LIMIT = 32f;
 
@@ -66,7 +67,7 @@ final class Sam2Session implements TrackingSession {
 	private final OutputStore store;
 	/** Objects in order of first use (the official object index order: non-overlap ties go to the first). */
 	private final LinkedHashMap<Integer, ObjectTrack> objects = new LinkedHashMap<>();
-	private final LinkedHashMap<Integer, ImageFeatures> featureCache = new LinkedHashMap<>(4, 0.75f, true);
+	private final FrameCache<ImageFeatures> featureCache;
 	/**
 	 * Frame -> the kind of temporary output (conditioning or not) the latest prompt there made: the
 	 * official predictor shows that kind only (see {@link #segmentFrame}).
@@ -88,6 +89,7 @@ final class Sam2Session implements TrackingSession {
 		this.batch = options.batch();
 		int l = s.lowResMaskSize(), h = s.featureSize();
 		this.store = new OutputStore(options.memoryBudgetBytes(), options.spillFolder(), s.memDim() * h * h, l * l);
+		this.featureCache = new FrameCache<>(options.imageCacheBytes(), FEATURE_CACHE_FRAMES, ImageFeatures::bytes);
 	}
 
 	// ---------------------------------------------------------------- prompts
@@ -295,17 +297,16 @@ final class Sam2Session implements TrackingSession {
 		return store.logits(out.logits);
 	}
 
-	/** Image features of a frame, read and encoded on demand; the last few frames are cached. */
+	/** Image features of a frame, read and encoded on demand; recently used frames' are cached. */
 	private ImageFeatures features(int frame) {
-		ImageFeatures f = featureCache.get(frame);
-		if (f != null) return f;
-		f = model.encodeImage(preprocessor.apply(frames.readForModel(frame), frames.bitDepth()));
-		featureCache.put(frame, f);
-		for (Iterator<Integer> it = featureCache.keySet().iterator(); featureCache.size() > FEATURE_CACHE_FRAMES;) {
-			it.next();
-			it.remove();
-		}
-		return f;
+		return featureCache.get(frame, f -> model.encodeImage(preprocessor.apply(frames.readForModel(f), frames.bitDepth())));
+	}
+
+	@Override
+	public void prepareFrame(int frame) {
+		checkOpen();
+		if (frame < 0 || frame >= frames.frameCount()) throw new IllegalArgumentException("Frame " + frame + " is not in the sequence (frames 0 to " + (frames.frameCount() - 1) + ")");
+		features(frame);
 	}
 
 	// ---------------------------------------------------------------- propagation
