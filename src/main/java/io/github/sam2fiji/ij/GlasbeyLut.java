@@ -25,8 +25,8 @@ public final class GlasbeyLut {
 		return new LUT(r, g, b);
 	}
 
-	/** The 256 colours as 0xRRGGBB; index 0 is black. */
-	static int[] colours() {
+	/** The 256 colours as 0xRRGGBB; index 0 is black. Computed on each call: keep the result. */
+	public static int[] colours() {
 		// Candidates: a 16-level RGB grid; greedy farthest-point selection from black and white
 		// (white is excluded from the output but seeds the distances, so no near-white labels).
 		int levels = 16, n = levels * levels * levels;

@@ -80,14 +80,14 @@ public record SequenceLayout(ImagePlus image, int channel, TrackAxis axis, int f
 	}
 
 	/** 0-based (frame, sequence) of a 1-based hyperstack position; a 0 coordinate stays -1 (unset). */
-	int[] frameAndSequence(int z, int t) {
+	public int[] frameAndSequence(int z, int t) {
 		int frame = (axis == TrackAxis.Z ? z : t) - 1;
 		int sequence = (axis == TrackAxis.Z ? t : z) - 1;
 		return new int[] { frame, sequence };
 	}
 
 	/** The image's current (frame, sequence), 0-based. */
-	int[] currentFrameAndSequence() {
+	public int[] currentFrameAndSequence() {
 		return frameAndSequence(image.getSlice(), image.getFrame());
 	}
 }

@@ -124,6 +124,19 @@ public final class Annotator implements AutoCloseable {
 		return shown.result(frame);
 	}
 
+	/** The prompts in effect on the frame (since the last box or mask that replaced the others), per object in ID order. */
+	public synchronized List<ObjectPrompt> prompts(int frame) {
+		List<ObjectPrompt> list = new ArrayList<>();
+		for (TreeMap<Integer, List<Given>> byFrame : prompts.values()) {
+			List<Given> onFrame = byFrame.getOrDefault(frame, List.of());
+			for (int i = onFrame.size() - 1; i >= 0; i--) {
+				list.add(onFrame.get(i).prompt());
+				if (onFrame.get(i).mode() == PromptMode.REPLACE) break;
+			}
+		}
+		return list;
+	}
+
 	/** The session's calls so far, as a script that replays them. */
 	public synchronized PromptScript script() {
 		return new PromptScript(List.copyOf(steps));

@@ -25,6 +25,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
+import io.github.sam2fiji.core.track.ShownFrames;
 
 /**
  * Tracking state of one sequence for a SAM 1 interface model: the prompts per object and frame.
@@ -92,10 +93,20 @@ final class Sam1Session implements TrackingSession {
 	private final boolean batch;
 	private boolean propagated;
 	private final FrameCache<float[]> embeddings;
+	/**
+	 * Interactive sessions: every object's latest propagated mask per frame, so that a run started on
+	 * a frame where an object has no prompt carries on from what it showed there (as SAM 2 carries on
+	 * from its memories), instead of losing it.
+	 */
+	private final ShownFrames tracked;
+	/** During a run: the start frame's masks of objects not prompted there, used as their prompts on it. */
+	private Map<Integer, ObjectPrompt> seeds = Map.of();
+	private int seedFrame = -1;
 
 	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch, long imageCacheBytes) {
 		this.frames = frames;
 		this.embeddings = new FrameCache<>(imageCacheBytes, 1, e -> 4L * e.length);
+		this.tracked = batch ? null : new ShownFrames(frames.width(), frames.height());
 		this.batch = batch;
 		this.networks = networks;
 		this.preprocessor = preprocessor;
@@ -144,11 +155,38 @@ final class Sam1Session implements TrackingSession {
 	@Override
 	public void removeObject(int objectId) {
 		if (prompts.remove(objectId) == null) throw new IllegalArgumentException("There is no object " + objectId + " (objects: " + objectIds() + ")");
+		if (tracked != null) tracked.forget(objectId);
+	}
+
+	/** The object's prompt on the frame, or during a run its seed on the start frame. */
+	private ObjectPrompt promptOn(int id, int f) {
+		ObjectPrompt prompt = prompts.get(id).get(f);
+		return prompt != null || f != seedFrame ? prompt : seeds.get(id);
+	}
+
+	/** Objects with no prompt on {@code start} that a propagation showed there: their masks, as prompts for a run from it. */
+	private Map<Integer, ObjectPrompt> seedsOn(int start) {
+		FrameResult before = tracked == null ? null : tracked.result(start);
+		if (before == null) return Map.of();
+		Map<Integer, ObjectPrompt> found = new HashMap<>();
+		for (ObjectResult o : before.objects())
+			if (o.present() && !o.mask().isEmpty() && prompts.containsKey(o.objectId()) && !prompts.get(o.objectId()).containsKey(start))
+				found.put(o.objectId(), ObjectPrompt.mask(o.objectId(), start, o.mask()));
+		return found;
+	}
+
+	/** Remembers what a propagation showed (interactive sessions). */
+	private Consumer<FrameResult> remembering(Consumer<FrameResult> sink) {
+		return tracked == null ? sink : r -> {
+			tracked.show(r);
+			sink.accept(r);
+		};
 	}
 
 	@Override
 	public void reset() {
 		prompts.clear();
+		if (tracked != null) tracked.clear();
 	}
 
 	@Override
@@ -178,7 +216,10 @@ final class Sam1Session implements TrackingSession {
 
 	/**
 	 * One sweep over the frames of {@code run}, all objects carried from their prompted frames on:
-	 * objects are absent on the frames of the sweep before their first prompt in it.
+	 * objects are absent on the frames of the sweep before their first prompt in it. In an interactive
+	 * session an object an earlier propagation showed on the start frame, and not prompted there,
+	 * carries on from that mask (re-anchored on it as on a mask prompt), so a run from a corrected
+	 * frame keeps the other objects.
 	 */
 	@Override
 	public void propagate(Propagation run, Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
@@ -186,13 +227,17 @@ final class Sam1Session implements TrackingSession {
 		propagated = true;
 		if (order.length == 0) return;
 		int[] done = { 0 };
+		seedFrame = order[0];
+		seeds = seedsOn(order[0]);
 		try {
-			sweep(order[0], order[order.length - 1], new HashMap<>(), r -> {
+			sweep(order[0], order[order.length - 1], new HashMap<>(), remembering(r -> {
 				sink.accept(r);
 				progress.progress(++done[0], order.length, "frame " + (r.frame() + 1) + " of " + frames.frameCount());
-			}, cancel);
+			}), cancel);
 		}
 		finally {
+			seeds = Map.of();
+			seedFrame = -1;
 			dropEmbedding();
 		}
 	}
@@ -209,10 +254,10 @@ final class Sam1Session implements TrackingSession {
 			case BACKWARD -> last + 1;
 			case BOTH -> n;
 		};
-		Consumer<FrameResult> counted = r -> {
+		Consumer<FrameResult> counted = remembering(r -> {
 			sink.accept(r);
 			progress.progress(++done[0], total, "frame " + (r.frame() + 1) + " of " + n);
-		};
+		});
 		try {
 			switch (direction) {
 				case FORWARD -> sweep(first, n - 1, new HashMap<>(), counted, cancel);
@@ -316,7 +361,7 @@ final class Sam1Session implements TrackingSession {
 		Set<Integer> held = new TreeSet<>();
 		OverlapResolver overlaps = new OverlapResolver(geometry.width(), geometry.height());
 		for (int id : active) {
-			ObjectPrompt prompt = prompts.get(id).get(f);
+			ObjectPrompt prompt = promptOn(id, f);
 			Carried carried = states.get(id);
 			int[] others = othersAnchors(anchors, id);
 			Proposal proposal = prompt != null ? fromPrompt(prompt, others, f) : carried != null ? fromCarried(carried, others, f) : null;
@@ -335,7 +380,7 @@ final class Sam1Session implements TrackingSession {
 		for (int id : active) {
 			Accepted proposal = accepted.get(id);
 			BinaryMask mask = proposal != null || held.contains(id) ? overlaps.maskOf(id, claimed) : null;
-			boolean prompted = prompts.get(id).containsKey(f);
+			boolean prompted = promptOn(id, f) != null;
 			boolean present = mask != null && !mask.isEmpty() && (prompted || mask.area() >= settings.minArea());
 			Carried before = states.get(id);
 			if (present && proposal != null) {
@@ -395,7 +440,7 @@ final class Sam1Session implements TrackingSession {
 	private Map<Integer, int[]> anchors(int f, Map<Integer, Carried> states, Set<Integer> active) {
 		Map<Integer, int[]> anchors = new HashMap<>();
 		for (int id : active) {
-			ObjectPrompt prompt = prompts.get(id).get(f);
+			ObjectPrompt prompt = promptOn(id, f);
 			List<PointPrompt> points = new ArrayList<>();
 			if (prompt != null) {
 				prompt.points().stream().filter(PointPrompt::positive).forEach(points::add);

@@ -1,6 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ class Sam1SessionApiTest {
 
 	private static Sam1Session session(int frames, boolean batch) {
 		Sam1Settings s = Sam1Settings.defaults();
-		return new Sam1Session(new SyntheticFrames(SIDE, SIDE, frames, 1), SQUARES, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, batch);
+		return new Sam1Session(new SyntheticFrames(SIDE, SIDE, frames, 1), SQUARES, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, batch, batch ? 0 : 64L << 20);
 	}
 
 	private static ObjectPrompt click(int object, int frame, int x, int y) {
@@ -70,6 +71,37 @@ class Sam1SessionApiTest {
 			frames.clear();
 			s.propagate(Propagation.forward(), r -> frames.add(r.frame()), ProgressListener.NONE, CancellationToken.NEVER);
 			assertEquals(List.of(2, 3, 4, 5, 6, 7, 8, 9), frames, "from the earliest prompted frame by default");
+		}
+	}
+
+	@Test
+	void aRunFromACorrectedFrameKeepsTheObjectsNotPromptedThere() {
+		try (Sam1Session s = session(8, false)) {
+			s.addPrompt(click(1, 2, 5, 5));
+			s.addPrompt(click(2, 2, 40, 40));
+			s.propagate(Propagation.forward(), r -> {}, ProgressListener.NONE, CancellationToken.NEVER);
+			// a correction of object 1 on frame 5, and a run from there: object 2 carries on from what frame 5 showed
+			s.addPrompt(click(1, 5, 10, 10), PromptMode.REPLACE);
+			List<FrameResult> run = new ArrayList<>();
+			s.propagate(Propagation.forward().from(5), run::add, ProgressListener.NONE, CancellationToken.NEVER);
+			assertEquals(List.of(5, 6, 7), run.stream().map(FrameResult::frame).toList());
+			assertTrue(run.get(0).objects().get(0).mask().get(12, 12), "object 1 from its correction");
+			for (FrameResult r : run) {
+				assertTrue(r.objects().get(0).present(), "object 1, frame " + r.frame());
+				assertTrue(r.objects().get(1).present() && r.objects().get(1).mask().get(62, 62), "object 2 kept, frame " + r.frame());
+			}
+			// a removed object is not brought back by what was shown before
+			s.removeObject(2);
+			run.clear();
+			s.propagate(Propagation.forward().from(5), run::add, ProgressListener.NONE, CancellationToken.NEVER);
+			assertEquals(List.of(1), run.get(0).objects().stream().map(o -> o.objectId()).toList());
+		}
+		try (Sam1Session s = session(10, false)) {
+			// nothing propagated yet: a run from a frame without prompts has no object there
+			s.addPrompt(click(1, 2, 20, 20));
+			List<FrameResult> run = new ArrayList<>();
+			s.propagate(Propagation.forward().from(5), run::add, ProgressListener.NONE, CancellationToken.NEVER);
+			assertFalse(run.get(0).objects().get(0).present());
 		}
 	}
 
