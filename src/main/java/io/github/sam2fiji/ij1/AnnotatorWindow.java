@@ -53,7 +53,8 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 	private final Function<String, Supplier<Tracker>> models;
 	private final java.awt.List objectList = new java.awt.List(8, false);
 	private final Label status = new Label("loading the model...");
-	private final Label model = new Label("Model: loading...");
+	/** Which model and where it runs (CPU or GPU, and why not the GPU): a long line, wrapped. */
+	private final java.awt.TextArea model = new java.awt.TextArea("Model: loading...", 3, 60, java.awt.TextArea.SCROLLBARS_VERTICAL_ONLY);
 	private final Choice modelChoice = new Choice();
 	private final Button cancel = new Button("Cancel");
 	private final MouseAdapter clicks = new MouseAdapter() {
@@ -63,6 +64,8 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 		}
 	};
 	private int shownFrame = -1;
+	/** Whether the annotator's worker is at work (the last status it gave). */
+	private volatile boolean busy = true;
 	private boolean disposed;
 	private String currentModel;
 
@@ -76,30 +79,42 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 		this.currentModel = modelName;
 		this.models = models;
 		this.annotation = new ImageAnnotation(image, axis, channel, models.apply(modelName), this);
-		layoutPanel(installed);
-		ImagePlus.addImageListener(this);
-		ImageCanvas canvas = image.getCanvas();
-		if (canvas != null) canvas.addMouseListener(clicks);
-		annotation.annotator().viewing(annotation.currentFrame());
-		refreshObjects();
+		try {
+			layoutPanel(installed);
+			ImagePlus.addImageListener(this);
+			ImageCanvas canvas = image.getCanvas();
+			if (canvas != null) canvas.addMouseListener(clicks);
+			annotation.annotator().viewing(annotation.currentFrame());
+			refreshObjects();
+		}
+		catch (RuntimeException e) {
+			dispose();
+			throw e;
+		}
 	}
 
 	ImageAnnotation annotation() {
 		return annotation;
 	}
 
+	/** Whether the model is at work (loading, encoding, segmenting, propagating, replaying). */
+	boolean busy() {
+		return busy;
+	}
+
 	private void layoutPanel(List<String> installed) {
 		setLayout(new BorderLayout(4, 4));
-		Panel top = new Panel(new GridLayout(0, 1));
-		top.add(model);
+		Panel top = new Panel(new BorderLayout());
+		model.setEditable(false);
+		top.add(model, BorderLayout.NORTH);
 		for (String name : installed) modelChoice.add(name);
 		if (!installed.contains(modelName)) modelChoice.insert(modelName, 0);
 		modelChoice.select(modelName);
 		modelChoice.addItemListener(e -> switchModel(modelChoice.getSelectedItem()));
-		top.add(modelChoice);
+		top.add(modelChoice, BorderLayout.CENTER);
 		Label help = new Label("Point tool: click = object, Alt+click = background; rectangle = box; area = mask");
-		help.setFont(help.getFont().deriveFont(Font.PLAIN, 11f));
-		top.add(help);
+		help.setFont(new Font("SansSerif", Font.PLAIN, 11));
+		top.add(help, BorderLayout.SOUTH);
 		add(top, BorderLayout.NORTH);
 		objectList.addItemListener(e -> {
 			int index = objectList.getSelectedIndex();
@@ -210,11 +225,13 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 
 	@Override
 	public void status(AnnotatorStatus s) {
+		busy = s.busy();
 		EventQueue.invokeLater(() -> {
 			status.setForeground(Color.BLACK);
 			status.setText(s.message());
 			cancel.setEnabled(s.activity() == AnnotatorStatus.Activity.PROPAGATING || s.activity() == AnnotatorStatus.Activity.REPLAYING);
-			model.setText("Model: " + annotation.annotator().model());
+			String text = "Model: " + annotation.annotator().model();
+			if (!text.equals(model.getText())) model.setText(text);
 			if (s.total() > 0) IJ.showProgress((double) s.done() / s.total());
 			else IJ.showProgress(1.0);
 		});

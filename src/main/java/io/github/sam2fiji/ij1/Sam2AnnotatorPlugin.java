@@ -72,10 +72,8 @@ public class Sam2AnnotatorPlugin implements PlugIn {
 	/** Opens a model by name or folder; runs on the annotator's worker, so the panel stays responsive. */
 	static Supplier<Tracker> load(ModelStore store, String model) {
 		return () -> {
-			Path folder = store.locate(Path.of(model));
-			Tracker tracker = Trackers.open(folder, RuntimeOptions.defaults());
-			IJ.log(AnnotatorWindow.TITLE + ": " + tracker.describe());
-			return tracker;
+			// where it runs (CPU or GPU) shows in the panel's first line
+			return Trackers.open(store.locate(Path.of(model)), RuntimeOptions.defaults());
 		};
 	}
 }

@@ -161,8 +161,8 @@ public final class ImageAnnotation implements AutoCloseable {
 				roi.setProperty(OVERLAY_PROPERTY, Integer.toString(o.objectId()));
 				rois.add(roi);
 				if (o.objectId() == current) {
-					Roi outline = (Roi) roi.clone();
-					outline.setFillColor(null);
+					// traced again, not cloned: ImageJ 1.53's clone shares the properties, and the fill would lose its ID
+					Roi outline = selection(o.mask());
 					outline.setStrokeColor(colour);
 					outline.setStrokeWidth(2);
 					outline.setName("object " + o.objectId() + " (current)");

@@ -68,6 +68,8 @@ class ImageAnnotationTest {
 			List<Roi> rois = a.overlayRois(2);
 			List<String> masks = rois.stream().filter(r -> r.getName() != null && r.getName().matches("object \\d+")).map(Roi::getName).toList();
 			assertEquals(List.of("object 1", "object 2", "object 3"), masks);
+			assertEquals(List.of("1", "2", "3", "current"), rois.stream().map(r -> r.getProperty(ImageAnnotation.OVERLAY_PROPERTY)).filter(p -> !"prompts".equals(p)).toList(),
+				"each mask carries its object's ID, the current object's outline says so");
 			assertTrue(rois.stream().anyMatch(r -> "current".equals(r.getProperty(ImageAnnotation.OVERLAY_PROPERTY)) && r.getName().startsWith("object 3")));
 			Roi box = rois.stream().filter(r -> "object 2".equals(r.getName())).findFirst().orElseThrow();
 			assertEquals(new java.awt.Rectangle(50, 40, 20, 10), box.getBounds(), "the box's mask, traced");
