@@ -353,6 +353,11 @@ public final class Annotator implements AutoCloseable {
 		});
 	}
 
+	/** Completes when all work asked so far is done (a user interface waits on it before reading a result). */
+	public CompletableFuture<Void> afterQueuedWork() {
+		return submit("waiting", false, () -> {});
+	}
+
 	/** Stops a running propagation after its current frame; the frames done stay. */
 	public void cancel() {
 		running.cancel();

@@ -34,6 +34,40 @@ public final class BinaryMask {
 		return new BinaryMask(width, height, bits);
 	}
 
+	/**
+	 * A mask from run lengths over its pixels in row-major order: background first, then
+	 * alternating (the last run may stop short of the end; the rest is background).
+	 */
+	public static BinaryMask fromRuns(int width, int height, int[] runs) {
+		byte[] bits = new byte[width * height];
+		int i = 0;
+		for (int r = 0; r < runs.length; r++) {
+			if (r % 2 == 1) Arrays.fill(bits, i, i + runs[r], (byte) 1);
+			i += runs[r];
+		}
+		return new BinaryMask(width, height, bits);
+	}
+
+	/** The smallest rectangle holding the foreground, as {x0, y0, x1, y1} (inclusive), or null when empty. */
+	public int[] bounds() {
+		int x0 = width, y0 = -1, x1 = -1, y1 = -1;
+		for (int y = 0; y < height; y++) {
+			int row = y * width;
+			int first = -1, last = -1;
+			for (int x = 0; x < width; x++)
+				if (bits[row + x] != 0) {
+					if (first < 0) first = x;
+					last = x;
+				}
+			if (first < 0) continue;
+			if (y0 < 0) y0 = y;
+			y1 = y;
+			x0 = Math.min(x0, first);
+			x1 = Math.max(x1, last);
+		}
+		return y0 < 0 ? null : new int[] { x0, y0, x1, y1 };
+	}
+
 	public static BinaryMask empty(int width, int height) {
 		return new BinaryMask(width, height, new byte[width * height]);
 	}

@@ -95,12 +95,6 @@ public final class ShownFrames {
 	}
 
 	private BinaryMask mask(int[] runs) {
-		byte[] bits = new byte[width * height];
-		int i = 0;
-		for (int r = 0; r < runs.length; r++) {
-			if (r % 2 == 1) java.util.Arrays.fill(bits, i, i + runs[r], (byte) 1);
-			i += runs[r];
-		}
-		return BinaryMask.of(width, height, bits);
+		return BinaryMask.fromRuns(width, height, runs);
 	}
 }

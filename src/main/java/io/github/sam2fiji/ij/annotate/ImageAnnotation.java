@@ -225,17 +225,9 @@ public final class ImageAnnotation implements AutoCloseable {
 
 	/** The mask as a selection, traced on its bounding box only (a cell in a large frame is fast). */
 	static Roi selection(BinaryMask mask) {
-		int w = mask.width(), h = mask.height();
-		int x0 = w, y0 = h, x1 = -1, y1 = -1;
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++)
-				if (mask.get(x, y)) {
-					if (x < x0) x0 = x;
-					if (x > x1) x1 = x;
-					if (y < y0) y0 = y;
-					if (y > y1) y1 = y;
-				}
-		if (x1 < 0) return null;
+		int[] b = mask.bounds();
+		if (b == null) return null;
+		int x0 = b[0], y0 = b[1], x1 = b[2], y1 = b[3];
 		ByteProcessor crop = new ByteProcessor(x1 - x0 + 1, y1 - y0 + 1);
 		for (int y = y0; y <= y1; y++)
 			for (int x = x0; x <= x1; x++)

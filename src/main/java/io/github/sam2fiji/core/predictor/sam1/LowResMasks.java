@@ -10,6 +10,9 @@ import io.github.sam2fiji.core.image.BinaryMask;
  */
 final class LowResMasks {
 
+	/** The logit given to frame pixels no positive low-res cell reaches (see {@link #toFrame}). */
+	static final float OUTSIDE = -1f;
+
 	/** Logit used for "surely inside/outside" when a binary mask becomes a mask input. */
 	static final float CERTAIN = 10f;
 
@@ -32,13 +35,31 @@ final class LowResMasks {
 			x1[x] = Math.min(size - 1, x0[x] + 1);
 			fx[x] = (float) (u - x0[x]);
 		}
+		// Only positive logits are ever used (a mask is logit > 0; overlaps compare claimed pixels), and a
+		// pixel whose four low-res cells are all <= 0 interpolates to <= 0: those pixels get OUTSIDE and
+		// only the rest is interpolated. Exact for every use; a cell is a few pixels of a large frame.
+		int cx0 = size, cx1 = -1, cy0 = size, cy1 = -1;
+		for (int cy = 0; cy < size; cy++)
+			for (int cx = 0; cx < size; cx++)
+				if (lowRes[cy * size + cx] > 0) {
+					if (cx < cx0) cx0 = cx;
+					if (cx > cx1) cx1 = cx;
+					if (cy < cy0) cy0 = cy;
+					if (cy > cy1) cy1 = cy;
+				}
 		float[] out = new float[w * h];
+		java.util.Arrays.fill(out, OUTSIDE);
+		if (cx1 < 0) return out;
+		int px0 = 0, px1 = w - 1;
+		while (px0 < w && (x1[px0] < cx0 || x0[px0] > cx1)) px0++;
+		while (px1 >= 0 && (x1[px1] < cx0 || x0[px1] > cx1)) px1--;
 		for (int y = 0; y < h; y++) {
 			double v = Math.min(size - 1, Math.max(0, (y + 0.5) * k - 0.5));
 			int y0 = (int) v, y1 = Math.min(size - 1, y0 + 1);
+			if (y1 < cy0 || y0 > cy1) continue;
 			float fy = (float) (v - y0);
 			int r0 = y0 * size, r1 = y1 * size;
-			for (int x = 0; x < w; x++) {
+			for (int x = px0; x <= px1; x++) {
 				float top = lowRes[r0 + x0[x]] + fx[x] * (lowRes[r0 + x1[x]] - lowRes[r0 + x0[x]]);
 				float bottom = lowRes[r1 + x0[x]] + fx[x] * (lowRes[r1 + x1[x]] - lowRes[r1 + x0[x]]);
 				out[y * w + x] = top + fy * (bottom - top);

@@ -94,6 +94,19 @@ final class Sam1Session implements TrackingSession {
 	private boolean propagated;
 	private final FrameCache<float[]> embeddings;
 	/**
+	 * The decoder's answers to the users' prompts, most recent first: showing a frame decodes every
+	 * object's prompt there, so an annotator's click on one object would decode all of them again.
+	 * The decoder is a function of the frame's embedding and the prompt, so this changes no result.
+	 */
+	private final Map<PromptKey, MaskCandidates> promptAnswers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<PromptKey, MaskCandidates> eldest) {
+			return size() > PROMPT_ANSWERS_KEPT;
+		}
+	};
+	/** Decoded prompts kept (about 1 MB each for a 256 x 256 low-res size). */
+	private static final int PROMPT_ANSWERS_KEPT = 64;
+	/**
 	 * Interactive sessions: every object's latest propagated mask per frame, so that a run started on
 	 * a frame where an object has no prompt carries on from what it showed there (as SAM 2 carries on
 	 * from its memories), instead of losing it.
@@ -466,7 +479,27 @@ final class Sam1Session implements TrackingSession {
 					logits[y * geometry.width() + x] = m.get(x, y) ? LowResMasks.CERTAIN : -LowResMasks.CERTAIN;
 			return new Proposal(logits, LowResMasks.fromMask(m, lowResSize, geometry), 1f);
 		}
-		return decide(DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry), null, others, f);
+		DecoderPrompt decoderPrompt = DecoderPrompt.of(prompt.points(), prompt.box(), null, geometry);
+		MaskCandidates candidates = promptAnswers.computeIfAbsent(new PromptKey(f, decoderPrompt), k -> networks.decode(embedding(f), decoderPrompt, geometry));
+		int k = candidateRule.choose(candidates, decoderPrompt.ambiguous(), null, others, geometry);
+		return k < 0 ? null : new Choice(candidates.logits()[k], candidates.ious()[k]).proposal(lowResSize, geometry);
+	}
+
+	/** A user's prompt (clicks, box) on a frame, compared by content, as the key of its decoded answers. */
+	private record PromptKey(int frame, float[] coords, float[] labels) {
+		PromptKey(int frame, DecoderPrompt prompt) {
+			this(frame, prompt.coords(), prompt.labels());
+		}
+
+		@Override
+		public boolean equals(Object o) {
+			return o instanceof PromptKey k && k.frame == frame && java.util.Arrays.equals(k.coords, coords) && java.util.Arrays.equals(k.labels, labels);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * (31 * frame + java.util.Arrays.hashCode(coords)) + java.util.Arrays.hashCode(labels);
+		}
 	}
 
 	/**
@@ -522,10 +555,6 @@ final class Sam1Session implements TrackingSession {
 		return view == null ? null : view.look(lowRes);
 	}
 
-	private Proposal decide(DecoderPrompt prompt, CandidateRule.Previous previous, int[] others, int f) {
-		Choice c = choose(prompt, previous, others, f);
-		return c == null ? null : c.proposal(lowResSize, geometry);
-	}
 
 	/** The candidate the rule chose for a prompt: its low-res logits and predicted IoU. */
 	private record Choice(float[] lowRes, float iou) {
@@ -571,5 +600,6 @@ final class Sam1Session implements TrackingSession {
 	public void close() {
 		prompts.clear();
 		embeddings.clear();
+		promptAnswers.clear();
 	}
 }
