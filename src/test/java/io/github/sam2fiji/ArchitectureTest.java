@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * Keeps the core free of ImageJ, SciJava, AWT and Swing, so it runs anywhere (CLI, headless, other
  * hosts), and keeps the layers apart: values and images know nothing of models, the runtime and
  * the model package know nothing of predictors, predictors know nothing of the use cases above them
- * or of the model store and the scorer (which live outside the core).
+ * or of the model store and the scorer (which live outside the core), and nothing below the
+ * annotator (core.annotate) knows of it.
  */
 class ArchitectureTest {
 
@@ -28,15 +29,15 @@ class ArchitectureTest {
 
 	/** Package (relative to io.github.sam2fiji) -> packages it must not import. */
 	private static final Map<String, List<String>> FORBIDDEN_LAYERS = Map.ofEntries(
-		Map.entry("core.image", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track")),
-		Map.entry("core.prompt", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track")),
-		Map.entry("core.result", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track")),
-		Map.entry("core.progress", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.image")),
-		Map.entry("core.io", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track")),
-		Map.entry("core.runtime", List.of("core.predictor", "core.script", "core.track")),
-		Map.entry("core.model", List.of("core.predictor", "core.script", "core.track")),
-		Map.entry("core.predictor", List.of("core.script", "core.track")),
-		Map.entry("core.script", List.of("core.track")),
+		Map.entry("core.image", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.prompt", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.result", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.progress", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.image", "core.annotate")),
+		Map.entry("core.io", List.of("core.predictor", "core.runtime", "core.model", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.runtime", List.of("core.predictor", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.model", List.of("core.predictor", "core.script", "core.track", "core.annotate")),
+		Map.entry("core.predictor", List.of("core.script", "core.track", "core.annotate")),
+		Map.entry("core.script", List.of("core.track", "core.annotate")),
 		Map.entry("store", List.of("core.predictor", "core.script", "core.track", "eval", "ij", "ij1", "command", "cli", "imglib2", "export")),
 		Map.entry("convert", List.of("core.predictor", "core.runtime", "core.script", "core.track", "store", "eval", "ij", "ij1", "command", "cli", "imglib2", "export")),
 		Map.entry("eval", List.of("core.predictor", "core.runtime", "store", "ij", "ij1", "command", "cli", "imglib2", "export")),

@@ -15,7 +15,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.track.SequenceTracking;
-import io.github.sam2fiji.core.track.ShownFrames;
+import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * Tracks prompted objects through a hyperstack with any {@link Tracker}: the ImageJ adapter of

@@ -3,6 +3,7 @@ package io.github.sam2fiji.ij1;
 import java.awt.BorderLayout;
 import java.awt.Button;
 import java.awt.Choice;
+import java.awt.Component;
 import java.awt.Color;
 import java.awt.EventQueue;
 import java.awt.Font;
@@ -51,7 +52,10 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 	private final ImageAnnotation annotation;
 	private final String modelName;
 	private final Function<String, Supplier<Tracker>> models;
-	private final java.awt.List objectList = new java.awt.List(8, false);
+	/** The objects, each with its label colour (a Swing list: AWT's cannot show colours). */
+	private final javax.swing.DefaultListModel<AnnotatedObject> objectItems = new javax.swing.DefaultListModel<>();
+	private final javax.swing.JList<AnnotatedObject> objectList = new javax.swing.JList<>(objectItems);
+	private boolean refreshing;
 	private final Label status = new Label("loading the model...");
 	/** Which model and where it runs (CPU or GPU, and why not the GPU): a long line, wrapped. */
 	private final java.awt.TextArea model = new java.awt.TextArea("Model: loading...", 3, 60, java.awt.TextArea.SCROLLBARS_VERTICAL_ONLY);
@@ -116,12 +120,23 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 		help.setFont(new Font("SansSerif", Font.PLAIN, 11));
 		top.add(help, BorderLayout.SOUTH);
 		add(top, BorderLayout.NORTH);
-		objectList.addItemListener(e -> {
-			int index = objectList.getSelectedIndex();
-			List<AnnotatedObject> objects = annotation.annotator().objects();
-			if (index >= 0 && index < objects.size()) annotation.annotator().select(objects.get(index).id());
+		objectList.setSelectionMode(javax.swing.ListSelectionModel.SINGLE_SELECTION);
+		objectList.setVisibleRowCount(8);
+		objectList.setCellRenderer(new javax.swing.DefaultListCellRenderer() {
+			@Override
+			public Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index, boolean selected, boolean focus) {
+				super.getListCellRendererComponent(list, value, index, selected, focus);
+				AnnotatedObject o = (AnnotatedObject) value;
+				setText("object " + o.id() + "   prompted on " + frames(o.promptedFrames()) + "   present on " + o.presentFrames().size() + " of " + o.shownFrames() + " frames shown");
+				setIcon(swatch(annotation.colour(o.id())));
+				return this;
+			}
 		});
-		add(objectList, BorderLayout.CENTER);
+		objectList.addListSelectionListener(e -> {
+			AnnotatedObject o = objectList.getSelectedValue();
+			if (!refreshing && !e.getValueIsAdjusting() && o != null) annotation.annotator().select(o.id());
+		});
+		add(new javax.swing.JScrollPane(objectList), BorderLayout.CENTER);
 		Panel buttons = new Panel(new GridLayout(0, 3, 2, 2));
 		buttons.add(button("New object", () -> annotation.annotator().newObject()));
 		buttons.add(button("Undo", () -> annotation.annotator().undo()));
@@ -253,11 +268,39 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 	private void refreshObjects() {
 		List<AnnotatedObject> objects = annotation.annotator().objects();
 		int current = annotation.annotator().currentObject();
-		objectList.removeAll();
-		for (AnnotatedObject o : objects)
-			objectList.add("object " + o.id() + "   prompted on " + frames(o.promptedFrames()) + "   present on " + o.presentFrames().size() + " of " + o.shownFrames() + " frames shown");
-		for (int i = 0; i < objects.size(); i++)
-			if (objects.get(i).id() == current) objectList.select(i);
+		refreshing = true;
+		try {
+			objectItems.clear();
+			objects.forEach(objectItems::addElement);
+			for (int i = 0; i < objects.size(); i++)
+				if (objects.get(i).id() == current) objectList.setSelectedIndex(i);
+		}
+		finally {
+			refreshing = false;
+		}
+	}
+
+	/** A small square of the object's colour for its row in the list. */
+	private static javax.swing.Icon swatch(Color colour) {
+		return new javax.swing.Icon() {
+			@Override
+			public void paintIcon(Component c, java.awt.Graphics g, int x, int y) {
+				g.setColor(colour);
+				g.fillRect(x, y + 1, 12, 12);
+				g.setColor(Color.DARK_GRAY);
+				g.drawRect(x, y + 1, 12, 12);
+			}
+
+			@Override
+			public int getIconWidth() {
+				return 16;
+			}
+
+			@Override
+			public int getIconHeight() {
+				return 14;
+			}
+		};
 	}
 
 	private static String frames(java.util.SortedSet<Integer> frames) {

@@ -16,7 +16,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.track.SequenceTracking;
-import io.github.sam2fiji.core.track.ShownFrames;
+import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * Tracking for ImgLib2 images (scripts in Fiji, other ImgLib2 hosts): a sequence (x, y, frame) in,

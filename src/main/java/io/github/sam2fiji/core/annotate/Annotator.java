@@ -31,7 +31,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.script.PromptScript;
-import io.github.sam2fiji.core.track.ShownFrames;
+import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * The interactive annotator's state and actions, knowing no user interface: one interactive

@@ -141,6 +141,11 @@ public final class ImageAnnotation implements AutoCloseable {
 
 	// ---------------------------------------------------------------- overlay
 
+	/** The object's colour in the overlay and in label images (the Glasbey LUT's). */
+	public Color colour(int objectId) {
+		return new Color(palette[Math.floorMod(objectId, palette.length)]);
+	}
+
 	/**
 	 * What the frame shows, as ROIs for the image's overlay: each present object's mask filled in its
 	 * label colour (the current object's outline drawn too), and the prompts on the frame as points
@@ -155,7 +160,7 @@ public final class ImageAnnotation implements AutoCloseable {
 				if (!o.present()) continue;
 				Roi roi = selection(o.mask());
 				if (roi == null) continue;
-				Color colour = new Color(palette[Math.floorMod(o.objectId(), palette.length)]);
+				Color colour = colour(o.objectId());
 				roi.setName("object " + o.objectId());
 				roi.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), FILL_ALPHA));
 				roi.setProperty(OVERLAY_PROPERTY, Integer.toString(o.objectId()));

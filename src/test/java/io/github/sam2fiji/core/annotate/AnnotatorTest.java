@@ -30,7 +30,7 @@ import io.github.sam2fiji.core.prompt.BoxPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.core.script.PromptScript;
-import io.github.sam2fiji.core.track.ShownFrames;
+import io.github.sam2fiji.core.result.ShownFrames;
 import io.github.sam2fiji.testing.FakeTracker;
 
 /**

@@ -25,7 +25,7 @@ import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
-import io.github.sam2fiji.core.track.ShownFrames;
+import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * Tracking state of one sequence for a SAM 1 interface model: the prompts per object and frame.

@@ -1,5 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import io.github.sam2fiji.core.predictor.SessionOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +69,7 @@ class AppearanceRuleTest {
 	private static List<FrameResult> track(Sam1Settings s, int[] x0) {
 		List<FrameResult> results = new ArrayList<>();
 		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, x0.length, 1), new CopyingModel(x0),
-				new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, false)) {
+				new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, false, SessionOptions.DEFAULT_IMAGE_CACHE_BYTES)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, Y0 + 6, true))));
 			session.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
 		}

@@ -1,5 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import io.github.sam2fiji.core.predictor.SessionOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -66,7 +68,7 @@ class CarriedPromptTest {
 		Sam1Settings s = new Sam1Settings(d.maxAreaFraction(), d.minCarriedIou(), d.minStability(), d.minInPlaceIou(), d.minInPlaceStability(), d.maxSurroundSimilarity(), d.minLookSimilarity(), d.searchWindow(),
 				d.boxMargin(), d.minArea(), d.maxGrowth(), d.maxMisses(), 0, d.maxHeldSlices(), d.inputScale(), d.normalization());
 		List<FrameResult> results = new ArrayList<>();
-		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, 2, 1), model, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, false)) {
+		try (Sam1Session session = new Sam1Session(new SyntheticFrames(SIDE, SIDE, 2, 1), model, new Sam1Preprocessor(SPEC, s.normalization()), s, SIDE, false, SessionOptions.DEFAULT_IMAGE_CACHE_BYTES)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(26, 26, true))));
 			session.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
 		}

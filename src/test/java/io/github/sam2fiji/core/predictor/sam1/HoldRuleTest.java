@@ -1,5 +1,7 @@
 package io.github.sam2fiji.core.predictor.sam1;
 
+import io.github.sam2fiji.core.predictor.SessionOptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +77,7 @@ class HoldRuleTest {
 		SyntheticFrames synthetic = new SyntheticFrames(SIDE, SIDE, seen.length, 1);
 		FrameSource frames = volume ? synthetic.asVolume() : synthetic;
 		List<FrameResult> results = new ArrayList<>();
-		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE, false)) {
+		try (Sam1Session session = new Sam1Session(frames, new ScriptedModel(x0, seen), new Sam1Preprocessor(SPEC, d.normalization()), s, SIDE, false, SessionOptions.DEFAULT_IMAGE_CACHE_BYTES)) {
 			session.addPrompt(ObjectPrompt.points(1, 0, List.of(new PointPrompt(x0[0] + 6, 26, true))));
 			session.propagate(Direction.FORWARD, results::add, ProgressListener.NONE, CancellationToken.NEVER);
 		}

@@ -1,4 +1,4 @@
-package io.github.sam2fiji.core.track;
+package io.github.sam2fiji.core.result;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,8 +9,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.result.FrameResult;
-import io.github.sam2fiji.core.result.ObjectResult;
 
 /**
  * What a user sees of an interactive session: the latest result shown on each frame, with objects
