@@ -56,6 +56,28 @@ class Sam2BatchSessionTest {
 	}
 
 	@Test
+	void theImageCacheSizeChangesNoResult() {
+		try (Sam2Tracker tracker = TinyModel.tracker();
+			TrackingSession none = tracker.newSession(DISCS, SessionOptions.interactive().withImageCache(0));
+			TrackingSession large = tracker.newSession(DISCS, SessionOptions.interactive().withImageCache(1L << 30))) {
+			for (TrackingSession s : List.of(none, large)) {
+				// an annotator's moves: frames prepared ahead, then prompts and runs on them
+				s.prepareFrame(12);
+				s.prepareFrame(30);
+				prompt(s);
+			}
+			List<FrameResult> a = run(none, Direction.BOTH), b = run(large, Direction.BOTH);
+			for (TrackingSession s : List.of(none, large))
+				s.addPrompt(ObjectPrompt.points(1, 25, List.of(new PointPrompt(DISCS.centreX(0, 25), DISCS.centreY(0, 25), false))));
+			a.add(none.segmentFrame(25, CancellationToken.NEVER));
+			b.add(large.segmentFrame(25, CancellationToken.NEVER));
+			for (int i = 0; i < a.size(); i++)
+				for (int k = 0; k < 2; k++) assertEquals(a.get(i).objects().get(k).mask(), b.get(i).objects().get(k).mask(), "frame " + a.get(i).frame());
+			assertThrows(IllegalArgumentException.class, () -> large.prepareFrame(40));
+		}
+	}
+
+	@Test
 	void refusesPromptsAfterPropagatingAndRunsThatNeedDroppedOutputs() {
 		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(DISCS, SessionOptions.forBatch())) {
 			prompt(s);
