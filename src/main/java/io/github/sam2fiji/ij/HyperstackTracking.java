@@ -13,9 +13,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.script.PromptScript;
-import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.track.SequenceTracking;
-import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * Tracks prompted objects through a hyperstack with any {@link Tracker}: the ImageJ adapter of
@@ -133,24 +131,12 @@ public final class HyperstackTracking {
 	 * removed object taken off every frame (those frames painted again from what they show).
 	 */
 	static SequenceTracking.ReplaySink replaySink(SequenceLayout layout, LabelImageWriter writer) {
-		ShownFrames shown = new ShownFrames(layout.width(), layout.height());
-		return new SequenceTracking.ReplaySink() {
-			@Override
-			public void accept(int sequence, FrameResult result) {
-				shown.show(result);
-				int[] zt = zt(layout, sequence, result.frame());
-				writer.write(zt[0], zt[1], result);
-			}
-
-			@Override
-			public void forget(int sequence, int objectId) {
-				for (int frame : shown.forget(objectId)) {
-					int[] zt = zt(layout, sequence, frame);
-					writer.write(zt[0], zt[1], shown.result(frame));
-				}
-			}
-		};
+		return SequenceTracking.rewriting(layout.width(), layout.height(), (sequence, result) -> {
+			int[] zt = zt(layout, sequence, result.frame());
+			writer.write(zt[0], zt[1], result);
+		});
 	}
+
 
 	private static List<Integer> sequencesWithPrompts(SequenceLayout layout, PromptSet prompts) {
 		if (prompts.isEmpty())
@@ -162,7 +148,7 @@ public final class HyperstackTracking {
 	}
 
 	/** 1-based (z, t) of a frame of a sequence. */
-	static int[] zt(SequenceLayout layout, int sequence, int frame) {
+	public static int[] zt(SequenceLayout layout, int sequence, int frame) {
 		return layout.axis() == TrackAxis.T ? new int[] { sequence + 1, frame + 1 } : new int[] { frame + 1, sequence + 1 };
 	}
 }

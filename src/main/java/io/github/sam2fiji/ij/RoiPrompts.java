@@ -196,22 +196,35 @@ public final class RoiPrompts {
 		if (clipped.isEmpty())
 			throw new IllegalArgumentException(describe(roi) + " at (" + b.x + ", " + b.y + ", " + b.width + " x " + b.height + ") lies outside the " + layout.width() + " x " + layout.height() + " image");
 		PromptBuilder builder = builders.computeIfAbsent(key, k -> new PromptBuilder());
-		if (roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0) {
+		if (isBox(roi)) {
 			builder.setBox(new BoxPrompt(clipped.x, clipped.y, clipped.x + clipped.width, clipped.y + clipped.height), roi);
 			return;
 		}
-		byte[] mask = new byte[layout.width() * layout.height()];
+		byte[] mask = areaMask(roi, layout.width(), layout.height());
+		if (mask == null)
+			throw new IllegalArgumentException(describe(roi) + " covers no pixel of the image");
+		builder.addMask(mask, roi);
+	}
+
+	/** Whether an area ROI is a box prompt: a plain rectangle (no rounded corners). */
+	public static boolean isBox(Roi roi) {
+		return roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0;
+	}
+
+	/** The pixels of a {@code width} x {@code height} image an area ROI covers (1 inside), or null when it covers none. */
+	public static byte[] areaMask(Roi roi, int width, int height) {
+		Rectangle b = roi.getBounds();
+		Rectangle clipped = b.intersection(new Rectangle(0, 0, width, height));
+		byte[] mask = new byte[width * height];
 		ImageProcessor roiMask = roi.getMask();
 		boolean any = false;
 		for (int y = clipped.y; y < clipped.y + clipped.height; y++)
 			for (int x = clipped.x; x < clipped.x + clipped.width; x++)
 				if (roiMask == null || roiMask.get(x - b.x, y - b.y) != 0) {
-					mask[y * layout.width() + x] = 1;
+					mask[y * width + x] = 1;
 					any = true;
 				}
-		if (!any)
-			throw new IllegalArgumentException(describe(roi) + " covers no pixel of the image");
-		builder.addMask(mask, roi);
+		return any ? mask : null;
 	}
 
 	/** 1-based (z, t) of a stack position; 0 where unset. */

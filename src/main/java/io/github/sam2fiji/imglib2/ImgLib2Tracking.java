@@ -14,9 +14,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.script.PromptScript;
-import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.track.SequenceTracking;
-import io.github.sam2fiji.core.result.ShownFrames;
 
 /**
  * Tracking for ImgLib2 images (scripts in Fiji, other ImgLib2 hosts): a sequence (x, y, frame) in,
@@ -46,20 +44,9 @@ public final class ImgLib2Tracking {
 		RaiFrameSource<T> source = new RaiFrameSource<>(frames, volume);
 		Img<UnsignedShortType> labels = ArrayImgs.unsignedShorts(source.width(), source.height(), source.frameCount());
 		LabelImgWriter writer = new LabelImgWriter(labels);
-		ShownFrames shown = new ShownFrames(source.width(), source.height());
-		SequenceTracking.replay(tracker, source, script, new SequenceTracking.ReplaySink() {
-			@Override
-			public void accept(int sequence, FrameResult result) {
-				shown.show(result);
-				writer.write(result);
-			}
-
-			@Override
-			public void forget(int sequence, int objectId) {
-				// a removed object leaves every frame it was on, as the user saw it go
-				for (int frame : shown.forget(objectId)) writer.write(shown.result(frame));
-			}
-		}, progress, cancel);
+		// a removed object leaves every frame it was on, as the user saw it go
+		SequenceTracking.replay(tracker, source, script, SequenceTracking.rewriting(source.width(), source.height(), (sequence, result) -> writer.write(result)), progress,
+			cancel);
 		return labels;
 	}
 }

@@ -11,6 +11,7 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ShownFrames;
 import io.github.sam2fiji.core.script.PromptScript;
 
 /**
@@ -41,6 +42,26 @@ public final class SequenceTracking {
 	/** A sink for a replayed session, which may also forget a removed object on every frame written so far. */
 	public interface ReplaySink extends Sink {
 		void forget(int sequence, int objectId);
+	}
+
+	/**
+	 * A replay sink over a frame writer: each shown frame is written; a forgotten object is taken off
+	 * the frames it was on, which are written again from what they still show.
+	 */
+	public static ReplaySink rewriting(int width, int height, Sink write) {
+		ShownFrames shown = new ShownFrames(width, height);
+		return new ReplaySink() {
+			@Override
+			public void accept(int sequence, FrameResult result) {
+				shown.show(result);
+				write.accept(sequence, result);
+			}
+
+			@Override
+			public void forget(int sequence, int objectId) {
+				for (int frame : shown.forget(objectId)) write.accept(sequence, shown.result(frame));
+			}
+		};
 	}
 
 	/**

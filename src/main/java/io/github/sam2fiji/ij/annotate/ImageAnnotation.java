@@ -36,6 +36,7 @@ import io.github.sam2fiji.ij.HyperstackTracking;
 import io.github.sam2fiji.ij.LabelImageWriter;
 import io.github.sam2fiji.ij.PlacedPrompt;
 import io.github.sam2fiji.ij.PromptSet;
+import io.github.sam2fiji.ij.RoiPrompts;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
 
@@ -111,14 +112,14 @@ public final class ImageAnnotation implements AutoCloseable {
 			return last;
 		}
 		if (!roi.isArea()) throw new IllegalArgumentException("A " + roi.getTypeAsString().toLowerCase() + " is not a prompt: click a point, or draw a rectangle or an area");
-		if (roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0) {
+		if (RoiPrompts.isBox(roi)) {
 			Rectangle r = roi.getBounds().intersection(new Rectangle(0, 0, image.getWidth(), image.getHeight()));
 			if (r.isEmpty()) throw new IllegalArgumentException("The rectangle lies outside the image");
 			return annotator.box(frame, new BoxPrompt(r.x, r.y, r.x + r.width, r.y + r.height));
 		}
-		BinaryMask mask = mask(roi);
-		if (mask.isEmpty()) throw new IllegalArgumentException("The selection covers no pixel of the image");
-		return annotator.mask(frame, mask);
+		byte[] mask = RoiPrompts.areaMask(roi, image.getWidth(), image.getHeight());
+		if (mask == null) throw new IllegalArgumentException("The selection covers no pixel of the image");
+		return annotator.mask(frame, BinaryMask.of(image.getWidth(), image.getHeight(), mask));
 	}
 
 	/** A click on the pixel at image coordinates (x, y) of the frame, for the current object (pixel indices, as SAM takes them: SAM adds the half pixel). */
@@ -126,17 +127,6 @@ public final class ImageAnnotation implements AutoCloseable {
 		if (x < 0 || y < 0 || x >= image.getWidth() || y >= image.getHeight())
 			throw new IllegalArgumentException("The click at (" + (int) x + ", " + (int) y + ") is outside the " + image.getWidth() + " x " + image.getHeight() + " image");
 		return annotator.click(frame, Math.floor(x), Math.floor(y), !negative);
-	}
-
-	private BinaryMask mask(Roi roi) {
-		int w = image.getWidth(), h = image.getHeight();
-		byte[] bits = new byte[w * h];
-		Rectangle b = roi.getBounds();
-		ImageProcessor m = roi.getMask();
-		for (int y = Math.max(0, b.y); y < Math.min(h, b.y + b.height); y++)
-			for (int x = Math.max(0, b.x); x < Math.min(w, b.x + b.width); x++)
-				if (m == null || m.get(x - b.x, y - b.y) != 0) bits[y * w + x] = 1;
-		return BinaryMask.of(w, h, bits);
 	}
 
 	// ---------------------------------------------------------------- overlay
@@ -256,9 +246,8 @@ public final class ImageAnnotation implements AutoCloseable {
 		LabelImageWriter writer = LabelImageWriter.like(image);
 		try {
 			PromptScript script = annotator.accept(r -> {
-				int z = layout.axis() == TrackAxis.T ? sequence + 1 : r.frame() + 1;
-				int t = layout.axis() == TrackAxis.T ? r.frame() + 1 : sequence + 1;
-				writer.write(z, t, r);
+				int[] zt = HyperstackTracking.zt(layout, sequence, r.frame());
+				writer.write(zt[0], zt[1], r);
 			}).get();
 			List<PlacedPrompt> placed = new ArrayList<>();
 			SortedMap<Integer, String> names = new TreeMap<>();
