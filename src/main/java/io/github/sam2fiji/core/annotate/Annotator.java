@@ -235,12 +235,14 @@ public final class Annotator implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> undo() {
 		return submit("undo", () -> {
-			Given last;
+			int id, frame;
 			List<Given> earlier;
+			boolean anyLeft;
 			synchronized (this) {
 				if (history.isEmpty()) throw new IllegalStateException("Nothing to undo");
-				last = history.pop();
-				int id = last.prompt().objectId(), frame = last.prompt().frame();
+				Given last = history.pop();
+				id = last.prompt().objectId();
+				frame = last.prompt().frame();
 				List<Given> onFrame = prompts.get(id).get(frame);
 				onFrame.remove(onFrame.size() - 1);
 				// what the frame had before the undone prompt: the prompts since the last one that replaced the others
@@ -249,10 +251,6 @@ public final class Annotator implements AutoCloseable {
 					if (onFrame.get(i).mode() == PromptMode.REPLACE) from = i;
 				earlier = List.copyOf(onFrame.subList(from, onFrame.size()));
 				if (onFrame.isEmpty()) prompts.get(id).remove(frame);
-			}
-			int id = last.prompt().objectId(), frame = last.prompt().frame();
-			boolean anyLeft;
-			synchronized (this) {
 				anyLeft = !prompts.get(id).isEmpty();
 			}
 			if (!anyLeft) {
