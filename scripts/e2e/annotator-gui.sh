@@ -27,7 +27,11 @@ runner=()
 SAM2FIJI_MODELS="$work/user-models" timeout 1500 "${runner[@]}" java -Xmx3g -Dplugins.dir="$ij" \
 	-cp "$ij_jar:$ij/jars/*:$jar:target/test-classes" io.github.sam2fiji.ij1.AnnotatorGuiDriver \
 	test-data/demo/demo.tif test-data/demo/points.csv "$out" 2>&1 | tee "$work/log.txt" | grep -v "^\s*at " || true
-grep -q "^annotator-gui: OK" "$work/log.txt" || { echo "annotator-gui.sh: FAILED (the log is above)" >&2; exit 1; }
+if ! grep -q "^annotator-gui: OK" "$work/log.txt"; then
+	[ -f "$out/failure-screen.png" ] && cp "$out/failure-screen.png" "${TMPDIR:-/tmp}/annotator-gui-failure.png" && echo "annotator-gui.sh: the screen at the failure: ${TMPDIR:-/tmp}/annotator-gui-failure.png" >&2
+	echo "annotator-gui.sh: FAILED (the log is above)" >&2
+	exit 1
+fi
 if [ -n "$shots" ]; then
 	mkdir -p "$shots"
 	cp "$out"/annotator*.png "$shots"/

@@ -56,7 +56,7 @@ public final class AnnotatorGuiDriver {
 
 	private AnnotatorGuiDriver(Path out) throws Exception {
 		this.robot = new Robot();
-		this.robot.setAutoDelay(40);
+		this.robot.setAutoDelay(80);
 		this.out = out;
 	}
 
@@ -127,8 +127,7 @@ public final class AnnotatorGuiDriver {
 		// two cells clicked on frame 1: the first click starts object 1, "New object" then object 2
 		clickImage(image, cells.get(0)[0], cells.get(0)[1], false);
 		waitForMasks(image, 1);
-		clickButton(window, "New object");
-		waitUntil("object 2 to start", () -> annotation.annotator().currentObject() == 2, 10);
+		press(window, "New object", () -> annotation.annotator().currentObject() == 2);
 		clickImage(image, cells.get(1)[0], cells.get(1)[1], false);
 		List<String> masks = waitForMasks(image, 2);
 		// object 2's click took two touching cells: an Alt+click on the second one is a negative click
@@ -145,7 +144,7 @@ public final class AnnotatorGuiDriver {
 		screenshot(window, image, "annotator.png");
 
 		// propagate forward from frame 1, the overlay follows the frame in view
-		clickButton(window, "Forward >");
+		press(window, "Forward >", () -> window.busy() || propagations(annotation) >= 1);
 		int frames = image.getNFrames();
 		waitUntil("the forward propagation", () -> shownOnAll(annotation, frames) && !window.busy(), 900);
 		int later = Math.min(frames, 8);
@@ -158,7 +157,7 @@ public final class AnnotatorGuiDriver {
 		double[] centre = centroid(annotation, later - 1, 1);
 		clickImage(image, centre[0], centre[1], false);
 		waitUntil("the correction", () -> annotation.annotator().objects().get(0).promptedFrames().contains(later - 1) && !window.busy(), 120);
-		clickButton(window, "Forward >");
+		press(window, "Forward >", () -> window.busy() || propagations(annotation) >= 2);
 		waitUntil("the second propagation", () -> !window.busy() && annotation.annotator().script().steps().stream()
 			.filter(s -> s instanceof io.github.sam2fiji.core.script.PromptScript.Propagate).count() == 2, 900);
 		screenshot(window, image, "annotator-propagated.png");
@@ -166,18 +165,14 @@ public final class AnnotatorGuiDriver {
 
 		// accept: labels, a CTC folder and the prompt script
 		Path script = out.resolve("session.json"), ctc = out.resolve("01_RES");
-		clickButton(window, "Accept...");
-		Window dialog = waitFor("the accept dialog", () -> {
-			for (Window w : Window.getWindows())
-				if (w.isShowing() && w instanceof java.awt.Dialog d && d.getTitle().endsWith(": accept")) return w;
-			return null;
-		}, 30);
+		press(window, "Accept...", () -> acceptDialog() != null);
+		Window dialog = waitFor("the accept dialog", AnnotatorGuiDriver::acceptDialog, 30);
 		List<TextField> fields = textFields(dialog);
 		onEdt(() -> {
 			fields.get(0).setText(ctc.toString());
 			fields.get(2).setText(script.toString());
 		});
-		clickButton(dialog, "  OK  ", "OK");
+		press(dialog, find(dialog, "  OK  ") != null ? "  OK  " : "OK", () -> acceptDialog() == null);
 		ImagePlus labels = waitFor("the label image", () -> {
 			for (int id : WindowManager.getIDList() == null ? new int[0] : WindowManager.getIDList()) {
 				ImagePlus imp = WindowManager.getImage(id);
@@ -301,6 +296,33 @@ public final class AnnotatorGuiDriver {
 		robot.waitForIdle();
 	}
 
+	private static Window acceptDialog() {
+		for (Window w : Window.getWindows())
+			if (w.isShowing() && w instanceof java.awt.Dialog d && d.getTitle().endsWith(": accept")) return w;
+		return null;
+	}
+
+	private static long propagations(ImageAnnotation a) {
+		return a.annotator().script().steps().stream().filter(s -> s instanceof io.github.sam2fiji.core.script.PromptScript.Propagate).count();
+	}
+
+	/**
+	 * Clicks a button until it has its effect: a click that X drops on a loaded machine (seen once in
+	 * CI) is repeated, after long enough that a slow one would have shown.
+	 */
+	private void press(Container window, String label, BooleanSupplier effect) throws Exception {
+		for (int attempt = 1; attempt <= 3; attempt++) {
+			clickButton(window, label);
+			long end = System.nanoTime() + 15_000_000_000L;
+			while (System.nanoTime() < end) {
+				if (onEdt(() -> effect.getAsBoolean())) return;
+				Thread.sleep(100);
+			}
+			System.out.println("annotator-gui: the click on '" + label.trim() + "' had no effect after 15 s (attempt " + attempt + ")");
+		}
+		throw new IllegalStateException("three clicks on '" + label.trim() + "' had no effect");
+	}
+
 	private void clickButton(Container window, String... labels) throws Exception {
 		keepLogAside();
 		Button button = null;
@@ -310,6 +332,7 @@ public final class AnnotatorGuiDriver {
 		Button b = button;
 		Point p = onEdt(b::getLocationOnScreen);
 		robot.mouseMove(p.x + b.getWidth() / 2, p.y + b.getHeight() / 2);
+		robot.waitForIdle();
 		robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
 		robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
 		robot.waitForIdle();
