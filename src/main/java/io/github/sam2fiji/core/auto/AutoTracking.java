@@ -38,6 +38,9 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * writes the lineage). The tracker may still follow the mother past that frame; her output there is
  * dropped, as the daughters' is before it.
  * <p>
+ * Returns ({@link Returns}): a new object found near the border where a tracked one left a few
+ * frames before is its return: a new track from that frame with the old one as parent (CTC style).
+ * <p>
  * Each search that finds something costs one more propagation over the sequence (correct and
  * simple; re-propagating only from the found frame is the next step for long sequences).
  */
@@ -72,7 +75,8 @@ public final class AutoTracking {
 	/**
 	 * The objects tracked: each with the prompt it was found or seeded with.
 	 *
-	 * @param parents divisions: each daughter's ID to her mother's (the mother's track ends where they start)
+	 * @param parents divisions: each daughter's ID to her mother's (the mother's track ends where they
+	 *          start); returns: the returned track's ID to the one that left
 	 */
 	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents) {}
 
@@ -93,7 +97,7 @@ public final class AutoTracking {
 		FrameResult[] results = new FrameResult[n];
 		// divisions: daughters start on their frame, mothers end before it (the model may track both further)
 		Map<Integer, Integer> parents = new TreeMap<>(), startsAt = new TreeMap<>(), endsBefore = new TreeMap<>();
-		int propagations = 0;
+		int propagations = 0, returns = 0;
 		int searchFrom = 0;
 		while (true) {
 			// everything known so far, tracked through the whole sequence
@@ -136,7 +140,18 @@ public final class AutoTracking {
 						parents.put(other, mother.get().mother());
 						startsAt.put(other, g);
 					}
-					else prompts.add(ObjectPrompt.mask(nextId++, f, m.mask()));
+					else {
+						// found near the border where a tracked object left a few frames before: its return, a new track with it as parent
+						Optional<Returns.Return> back = Returns.returning(results, f, m.mask(), found, startsAt, endsBefore.keySet());
+						int id = nextId++;
+						prompts.add(ObjectPrompt.mask(id, f, m.mask()));
+						if (back.isPresent()) {
+							parents.put(id, back.get().lost());
+							startsAt.put(id, f);
+							endsBefore.put(back.get().lost(), back.get().lastFrame() + 1);
+							returns++;
+						}
+					}
 				}
 				if (!masklets.isEmpty()) foundOn = f;
 			}
@@ -144,7 +159,7 @@ public final class AutoTracking {
 			searchFrom = foundOn + settings.searchEvery();
 		}
 		for (int f = 0; f < n; f++) sink.accept(results[f] == null ? new FrameResult(f, List.of()) : results[f]);
-		progress.progress(n, n, prompts.size() + " objects, " + parents.size() / 2 + " divisions, " + propagations + " propagations");
+		progress.progress(n, n, prompts.size() + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + propagations + " propagations");
 		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents));
 	}
 
