@@ -86,6 +86,10 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--auto-every", defaultValue = "1", paramLabel = "K", description = "--auto: search for new objects on every K-th frame (default: ${DEFAULT-VALUE})")
 	private int autoEvery;
 
+	@Option(names = "--auto-confirm", defaultValue = "3", paramLabel = "M", description = "--auto: a new object is kept once found at the same place on M "
+		+ "consecutive searched frames, or on all that remain at the end (default: ${DEFAULT-VALUE}; 1 keeps everything found)")
+	private int autoConfirm;
+
 	@Option(names = "--auto-foreground", description = "--auto: click only on the bright foreground (Otsu's threshold): much faster on fluorescence images; "
 		+ "objects darker than the background are then not found")
 	private boolean autoForeground;
@@ -165,7 +169,7 @@ public class TrackCli implements Callable<Integer> {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground, autoDivisions) : null;
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground, autoDivisions, autoConfirm) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);

@@ -37,6 +37,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Search for new objects every (frames)", min = "1")
 	private int search_every = 1;
 
+	@Parameter(label = "Searched frames a new object must hold", min = "1")
+	private int confirm_frames = AutoTracking.Settings.CONFIRM_FRAMES;
+
 	@Parameter(label = "Click only on the bright foreground")
 	private boolean foreground_only = false;
 
@@ -64,7 +67,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 
 	@Override
 	public void run() {
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only, divisions);
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only, divisions, confirm_frames);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());

@@ -72,6 +72,9 @@ public class Sam2Plugin implements PlugIn {
 		if (auto) {
 			gd.addNumericField("Grid_points", macro ? 32 : Prefs.get(PREFS + "grid_points", 32), 0, 4, "per side");
 			gd.addNumericField("Search_every", macro ? 1 : Prefs.get(PREFS + "search_every", 1), 0, 4, "frames");
+			gd.addNumericField("Confirm_frames", macro ? AutoTracking.Settings.CONFIRM_FRAMES : Prefs.get(PREFS + "confirm_frames", AutoTracking.Settings.CONFIRM_FRAMES), 0, 4,
+				"searched frames a new object must hold");
+			gd.addCheckbox("Foreground_only (click only on bright pixels: fluorescence)", !macro && Prefs.get(PREFS + "foreground_only", false));
 			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
 			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
 		}
@@ -98,7 +101,8 @@ public class Sam2Plugin implements PlugIn {
 		String axis = segment ? "auto" : gd.getNextChoice();
 		int channel = (int) gd.getNextNumber();
 		String direction = segment || auto ? "both" : gd.getNextChoice();
-		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0;
+		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
+		boolean foregroundOnly = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
@@ -126,6 +130,8 @@ public class Sam2Plugin implements PlugIn {
 			if (auto) {
 				Prefs.set(PREFS + "grid_points", gridPoints);
 				Prefs.set(PREFS + "search_every", searchEvery);
+				Prefs.set(PREFS + "confirm_frames", confirmFrames);
+				Prefs.set(PREFS + "foreground_only", foregroundOnly);
 				Prefs.set(PREFS + "divisions", divisions);
 			}
 		}
@@ -143,7 +149,7 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery, false, divisions)) : ImageJTracking.prepare(request);
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery, foregroundOnly, divisions, confirmFrames)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));
 			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));

@@ -1,10 +1,13 @@
 package io.github.sam2fiji.core.auto;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -25,12 +28,19 @@ import io.github.sam2fiji.core.result.ObjectResult;
 /**
  * Tracking without clicks, as SAM 2's data engine makes masklets: automatic masklets
  * ({@link AutomaticMasks}) on the first frame become objects, which are tracked through the
- * sequence; then every {@code searchEvery} frames the parts of the frame no tracked object covers
- * are searched again, and what is found there (a cell that entered, one the first search missed)
- * becomes a new object from that frame on, and everything is tracked again. Seeds (clicked or
- * labelled objects) are tracked too and never searched for. The model's own rule decides what an
- * object does before the frame it was found on: a SAM 1 interface model starts it there; SAM 2
- * tracks it back, as its video predictor does with any prompt.
+ * sequence; then every {@code searchEvery}-th frame is searched where no tracked object is, and
+ * what is found at the same place on {@code confirmFrames} consecutive searched frames
+ * ({@link Births}) becomes a new object, prompted with its masklets on those frames; everything
+ * found in one round is added at once and tracked again, until a round finds nothing new. Seeds
+ * (clicked or labelled objects) are tracked too and never searched for. The model's own rule
+ * decides what an object does before its first prompt: a SAM 1 interface model carries it back
+ * while it holds; SAM 2 tracks it back, as its video predictor does with any prompt.
+ * <p>
+ * What a confirmed chain is, in this order: the other daughter of a division (found touching a
+ * tracked object that shrank, {@link Divisions}); a tracked object found again on the frame after
+ * the tracker lost it, where it was (the same object, prompted there); a return (found near the
+ * border where a tracked one left a few frames before, {@link Returns}: a new track with it as
+ * parent, CTC style); else a new object.
  * <p>
  * Divisions ({@link Divisions}): when a tracked object's mask becomes two separated cells, or a new
  * object is found touching one that shrank on that frame, the object's track ends there and two
@@ -38,13 +48,13 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * writes the lineage). The tracker may still follow the mother past that frame; her output there is
  * dropped, as the daughters' is before it.
  * <p>
- * Returns ({@link Returns}): a new object found near the border where a tracked one left a few
- * frames before is its return: a new track from that frame with the old one as parent (CTC style).
- * <p>
- * Each search that finds something costs one more propagation over the sequence (correct and
- * simple; re-propagating only from the found frame is the next step for long sequences).
+ * Each round costs one propagation over the sequence; a frame is searched again only when what the
+ * tracked objects cover on it changed (the search is a function of the frame and that coverage).
  */
 public final class AutoTracking {
+
+	/** Rounds of search and tracking at most; the log says when a run stops there. */
+	static final int MAX_ROUNDS = 20;
 
 	/**
 	 * @param masks how masklets are found on a frame
@@ -52,10 +62,21 @@ public final class AutoTracking {
 	 * @param foregroundOnly click only on the frame's bright foreground ({@link Foreground}): far
 	 *          fewer clicks on fluorescence images, none on objects darker than the background
 	 * @param divisions find divisions ({@link Divisions}); off, a dividing cell stays one object
+	 * @param confirmFrames a new object is kept once found at the same place on this many consecutive
+	 *          searched frames (or on all that remain at the end of the sequence); 1 keeps everything found
 	 */
-	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions) {
+	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames) {
+		/** The default {@link #confirmFrames()}. */
+		public static final int CONFIRM_FRAMES = 3;
+
 		public Settings {
 			if (searchEvery < 1) throw new IllegalArgumentException("search every must be at least 1 frame, got " + searchEvery);
+			if (confirmFrames < 1) throw new IllegalArgumentException("a new object must be confirmed on at least 1 frame, got " + confirmFrames);
+		}
+
+		/** New objects confirmed on {@link #CONFIRM_FRAMES} frames. */
+		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions) {
+			this(masks, searchEvery, foregroundOnly, divisions, CONFIRM_FRAMES);
 		}
 
 		/** With divisions found. */
@@ -73,12 +94,15 @@ public final class AutoTracking {
 	}
 
 	/**
-	 * The objects tracked: each with the prompt it was found or seeded with.
+	 * The objects tracked: each with the prompts it was found or seeded with.
 	 *
 	 * @param parents divisions: each daughter's ID to her mother's (the mother's track ends where they
 	 *          start); returns: the returned track's ID to the one that left
 	 */
 	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents) {}
+
+	/** A frame's search: what was covered when it ran, and what it found. */
+	private record Search(BinaryMask known, List<BinaryMask> found) {}
 
 	private AutoTracking() {}
 
@@ -90,15 +114,16 @@ public final class AutoTracking {
 	 */
 	public static Result track(Tracker tracker, FrameSource frames, List<ObjectPrompt> seeds, Settings settings, Consumer<FrameResult> sink,
 		ProgressListener progress, CancellationToken cancel) {
-		int n = frames.frameCount(), w = frames.width(), h = frames.height();
+		int n = frames.frameCount(), w = frames.width(), h = frames.height(), every = settings.searchEvery();
 		List<ObjectPrompt> prompts = new ArrayList<>(seeds);
 		int nextId = seeds.stream().mapToInt(ObjectPrompt::objectId).max().orElse(0) + 1;
 		ClickCandidates candidates = tracker.clickCandidates(frames);
 		FrameResult[] results = new FrameResult[n];
 		// divisions: daughters start on their frame, mothers end before it (the model may track both further)
 		Map<Integer, Integer> parents = new TreeMap<>(), startsAt = new TreeMap<>(), endsBefore = new TreeMap<>();
-		int propagations = 0, returns = 0;
-		int searchFrom = 0;
+		Map<Integer, Search> searches = new HashMap<>();
+		int propagations = 0, returns = 0, resumed = 0, rounds = 0;
+		boolean firstFrameSearched = false;
 		while (true) {
 			// everything known so far, tracked through the whole sequence
 			if (prompts.isEmpty()) for (int f = 0; f < n; f++) results[f] = new FrameResult(f, List.of());
@@ -109,58 +134,110 @@ public final class AutoTracking {
 				}
 				propagations++;
 			}
-			// a tracked object whose mask became two cells: two daughters from that frame, then track again
-			Set<Integer> found = prompts.stream().map(ObjectPrompt::objectId).collect(Collectors.toSet());
-			Optional<Divisions.Division> split = settings.divisions()
-				? Divisions.firstSplit(results, found, startsAt, endsBefore.keySet(), settings.masks().minAreaPixels()) : Optional.empty();
-			if (split.isPresent()) {
-				Divisions.Division d = split.get();
-				nextId = divide(d.mother(), d.frame(), d.first(), nextId, prompts, parents, startsAt, endsBefore);
-				nextId = divide(d.mother(), d.frame(), d.second(), nextId, prompts, parents, startsAt, endsBefore);
-				progress.progress(d.frame(), n, "object " + d.mother() + " divided on frame " + (d.frame() + 1));
-				continue;
+			if (++rounds > MAX_ROUNDS) {
+				progress.progress(n, n, "stopped searching after " + MAX_ROUNDS + " rounds that each found something new");
+				break;
 			}
-			// the first searched frame (from searchFrom on) where something new is found
-			int foundOn = -1;
-			for (int f = searchFrom; f < n && foundOn < 0; f += settings.searchEvery()) {
-				cancel.throwIfCancelled();
-				progress.progress(f, n, "searching frame " + (f + 1) + " of " + n + " (" + prompts.size() + " objects)");
-				FrameResult here = results[f] == null ? new FrameResult(f, List.of()) : results[f];
-				BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
-				List<AutomaticMasks.Masklet> masklets = AutomaticMasks.find(candidates, w, h, f, covered(here, w, h), clickable, settings.masks(), cancel);
-				for (AutomaticMasks.Masklet m : masklets) {
-					// born touching a tracked object that shrank: the other daughter of a division
-					Optional<Divisions.Shrunk> mother = settings.divisions() ? Divisions.shrunkMother(results, f, m.mask(), startsAt, endsBefore.keySet()) : Optional.empty();
-					if (mother.isPresent()) {
-						int g = mother.get().frame();
-						ObjectResult kept = Divisions.find(results[g], mother.get().mother());
-						nextId = divide(mother.get().mother(), g, kept.mask(), nextId, prompts, parents, startsAt, endsBefore);
-						int other = nextId++;
-						prompts.add(ObjectPrompt.mask(other, f, m.mask()));
-						parents.put(other, mother.get().mother());
-						startsAt.put(other, g);
-					}
-					else {
-						// found near the border where a tracked object left a few frames before: its return, a new track with it as parent
-						Optional<Returns.Return> back = Returns.returning(results, f, m.mask(), found, startsAt, endsBefore.keySet());
-						int id = nextId++;
-						prompts.add(ObjectPrompt.mask(id, f, m.mask()));
-						if (back.isPresent()) {
-							parents.put(id, back.get().lost());
-							startsAt.put(id, f);
-							endsBefore.put(back.get().lost(), back.get().lastFrame() + 1);
-							returns++;
-						}
-					}
+			Set<Integer> objects = prompts.stream().map(ObjectPrompt::objectId).collect(Collectors.toSet());
+			// tracked objects whose mask became two cells: two daughters from that frame each, then track again
+			if (settings.divisions()) {
+				Set<Integer> ended = new HashSet<>(endsBefore.keySet());
+				Optional<Divisions.Division> split;
+				int divided = 0;
+				while ((split = Divisions.firstSplit(results, objects, startsAt, ended, settings.masks().minAreaPixels())).isPresent()) {
+					Divisions.Division d = split.get();
+					nextId = divide(d.mother(), d.frame(), d.first(), nextId, prompts, parents, startsAt, endsBefore);
+					nextId = divide(d.mother(), d.frame(), d.second(), nextId, prompts, parents, startsAt, endsBefore);
+					ended.add(d.mother());
+					divided++;
+					progress.progress(d.frame(), n, "object " + d.mother() + " divided on frame " + (d.frame() + 1));
 				}
-				if (!masklets.isEmpty()) foundOn = f;
+				if (divided > 0) continue;
 			}
-			if (foundOn < 0) break;
-			searchFrom = foundOn + settings.searchEvery();
+			// the first frame: what is found there is an object at once
+			if (!firstFrameSearched) {
+				firstFrameSearched = true;
+				List<BinaryMask> found = search(candidates, frames, 0, results[0], settings, searches, progress, cancel);
+				for (BinaryMask m : found) prompts.add(ObjectPrompt.mask(nextId++, 0, m));
+				if (!found.isEmpty()) continue;
+			}
+			// every searched frame after it: what holds over confirmFrames searched frames is new
+			SortedMap<Integer, List<BinaryMask>> found = new TreeMap<>();
+			for (int f = every; f < n; f += every) {
+				List<BinaryMask> here = search(candidates, frames, f, results[f], settings, searches, progress, cancel);
+				if (!here.isEmpty()) found.put(f, here);
+			}
+			int lastSearched = (n - 1) / every * every;
+			List<Births.Chain> kept = Births.chains(found, every).stream()
+				.filter(c -> Births.confirmed(c, settings.confirmFrames(), lastSearched, every)).toList();
+			if (kept.isEmpty()) break;
+			// objects whose track this round ended or resumed: one chain each
+			Set<Integer> taken = new HashSet<>(endsBefore.keySet());
+			for (Births.Chain chain : kept) {
+				int f = chain.first();
+				BinaryMask mask = chain.firstMask();
+				// born touching a tracked object that shrank: the other daughter of a division
+				Optional<Divisions.Shrunk> mother = settings.divisions() ? Divisions.shrunkMother(results, f, mask, startsAt, taken) : Optional.empty();
+				if (mother.isPresent()) {
+					int g = mother.get().frame(), mum = mother.get().mother();
+					ObjectResult keptDaughter = Divisions.find(results[g], mum);
+					nextId = divide(mum, g, keptDaughter.mask(), nextId, prompts, parents, startsAt, endsBefore);
+					int other = nextId++;
+					prompts.addAll(promptsOf(other, chain, settings.confirmFrames()));
+					parents.put(other, mum);
+					startsAt.put(other, g);
+					taken.add(mum);
+					progress.progress(g, n, "object " + mum + " divided on frame " + (g + 1));
+					continue;
+				}
+				// found where a tracked object was on the frame before, which the tracker lost there: that object
+				Optional<Integer> lost = Births.resumed(results, chain, objects, startsAt, taken);
+				if (lost.isPresent()) {
+					prompts.addAll(promptsOf(lost.get(), chain, settings.confirmFrames()));
+					taken.add(lost.get());
+					resumed++;
+					continue;
+				}
+				// found near the border where a tracked object left a few frames before: its return, a new track with it as parent
+				Optional<Returns.Return> back = Returns.returning(results, f, mask, objects, startsAt, taken);
+				int id = nextId++;
+				prompts.addAll(promptsOf(id, chain, settings.confirmFrames()));
+				if (back.isPresent()) {
+					parents.put(id, back.get().lost());
+					startsAt.put(id, f);
+					endsBefore.put(back.get().lost(), back.get().lastFrame() + 1);
+					taken.add(back.get().lost());
+					returns++;
+				}
+			}
 		}
 		for (int f = 0; f < n; f++) sink.accept(results[f] == null ? new FrameResult(f, List.of()) : results[f]);
-		progress.progress(n, n, prompts.size() + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + propagations + " propagations");
+		int objectCount = (int) prompts.stream().mapToInt(ObjectPrompt::objectId).distinct().count();
+		progress.progress(n, n, objectCount + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + resumed
+			+ " objects found again after a miss, " + propagations + " propagations");
 		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents));
+	}
+
+	/** A frame's masklets where no tracked object is; searched again only when that coverage changed. */
+	private static List<BinaryMask> search(ClickCandidates candidates, FrameSource frames, int f, FrameResult tracked, Settings settings, Map<Integer, Search> searches,
+		ProgressListener progress, CancellationToken cancel) {
+		cancel.throwIfCancelled();
+		int w = frames.width(), h = frames.height();
+		BinaryMask known = covered(tracked == null ? new FrameResult(f, List.of()) : tracked, w, h);
+		Search before = searches.get(f);
+		if (before != null && before.known().equals(known)) return before.found();
+		progress.progress(f, frames.frameCount(), "searching frame " + (f + 1) + " of " + frames.frameCount());
+		BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
+		List<BinaryMask> found = AutomaticMasks.find(candidates, w, h, f, known, clickable, settings.masks(), cancel).stream().map(AutomaticMasks.Masklet::mask).toList();
+		searches.put(f, new Search(known, found));
+		return found;
+	}
+
+	/** Mask prompts for object {@code id} on the first {@code frames} frames of a chain. */
+	private static List<ObjectPrompt> promptsOf(int id, Births.Chain chain, int frames) {
+		List<ObjectPrompt> out = new ArrayList<>();
+		for (int i = 0; i < Math.min(frames, chain.length()); i++) out.add(ObjectPrompt.mask(id, chain.frames().get(i), chain.masks().get(i)));
+		return out;
 	}
 
 	/** Ends {@code mother} before {@code frame} and adds a daughter prompted there with {@code mask}; returns the next free ID. */

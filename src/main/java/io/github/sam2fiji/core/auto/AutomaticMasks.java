@@ -91,9 +91,9 @@ public final class AutomaticMasks {
 		long maxArea = (long) Math.floor(settings.maxAreaFraction() * width * height);
 		List<Candidate> kept = new ArrayList<>();
 		for (int from = 0; from < clicks.size(); from += CLICKS_PER_CALL) {
-			for (Candidate c : model.candidates(frame, clicks.subList(from, Math.min(clicks.size(), from + CLICKS_PER_CALL)), cancel)) {
+			List<PointPrompt> some = clicks.subList(from, Math.min(clicks.size(), from + CLICKS_PER_CALL));
+			for (Candidate c : model.candidates(frame, some, settings.minPredictedIou(), settings.minStability(), cancel)) {
 				int area = c.mask().area();
-				if (c.predictedIou() < settings.minPredictedIou() || c.stability() < settings.minStability()) continue;
 				if (area < settings.minAreaPixels() || area > maxArea) continue;
 				if (known != null && shared(c.mask(), known) > settings.maxShared() * area) continue;
 				kept.add(c);

@@ -31,4 +31,19 @@ public interface ClickCandidates {
 	 * outputs (SAM's three whole/part/subpart masks), not the single-mask one.
 	 */
 	List<Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel);
+
+	/**
+	 * Exactly the candidates of {@link #candidates(int, List, CancellationToken)} whose predicted IoU
+	 * is at least {@code minPredictedIou} and stability at least {@code minStability}. Both are known
+	 * from the model's low-resolution answer, so implementations judge them before making the mask at
+	 * frame size (most of a search's candidates fail them).
+	 */
+	default List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minPredictedIou, double minStability, CancellationToken cancel) {
+		return candidates(frame, clicks, cancel).stream().filter(c -> passes(c.predictedIou(), c.stability(), minPredictedIou, minStability)).toList();
+	}
+
+	/** The bars of {@link #candidates(int, List, double, double, CancellationToken)}, in one place for every implementation. */
+	static boolean passes(float predictedIou, float stability, double minPredictedIou, double minStability) {
+		return predictedIou >= minPredictedIou && stability >= minStability;
+	}
 }

@@ -85,6 +85,14 @@ class AutomaticMasksTest {
 			List<AutomaticMasks.Masklet> bright = AutomaticMasks.find(model, W, H, 0, null, foreground, settings, CancellationToken.NEVER);
 			assertEquals(CELLS.length, bright.size());
 			for (int[] c : CELLS) assertTrue(bright.stream().anyMatch(m -> m.mask().iou(truth(c)) > 0.8));
+
+			// the search's bars judged before the masks are made at frame size: the same candidates
+			List<PointPrompt> some = AutomaticMasks.grid(W, H, 6, null);
+			List<ClickCandidates.Candidate> all = model.candidates(0, some, CancellationToken.NEVER);
+			List<ClickCandidates.Candidate> passing = model.candidates(0, some, settings.minPredictedIou(), settings.minStability(), CancellationToken.NEVER);
+			List<ClickCandidates.Candidate> expected = all.stream().filter(c -> c.predictedIou() >= settings.minPredictedIou() && c.stability() >= settings.minStability()).toList();
+			assertTrue(!expected.isEmpty() && expected.size() < all.size(), expected.size() + " of " + all.size());
+			assertEquals(expected, passing);
 		}
 	}
 

@@ -35,6 +35,11 @@ final class Sam1ClickCandidates implements ClickCandidates {
 
 	@Override
 	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel) {
+		return candidates(frame, clicks, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, cancel);
+	}
+
+	@Override
+	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minPredictedIou, double minStability, CancellationToken cancel) {
 		frames.checkIndex(frame);
 		float[] embedding = embedding(frame);
 		List<Candidate> out = new ArrayList<>();
@@ -46,8 +51,10 @@ final class Sam1ClickCandidates implements ClickCandidates {
 			int first = decoded.ious().length == 4 ? 1 : 0;
 			for (int k = first; k < decoded.ious().length; k++) {
 				float[] lowRes = decoded.logits()[k];
+				float stability = (float) LowResMasks.stability(lowRes, lowResSize, geometry);
+				if (!ClickCandidates.passes(decoded.ious()[k], stability, minPredictedIou, minStability)) continue;
 				BinaryMask mask = BinaryMask.threshold(geometry.width(), geometry.height(), LowResMasks.toFrame(lowRes, lowResSize, geometry), 0);
-				out.add(new Candidate(click, mask, decoded.ious()[k], (float) LowResMasks.stability(lowRes, lowResSize, geometry), decoded.ious()[k]));
+				out.add(new Candidate(click, mask, decoded.ious()[k], stability, decoded.ious()[k]));
 			}
 		}
 		return out;

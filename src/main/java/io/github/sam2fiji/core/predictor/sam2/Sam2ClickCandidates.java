@@ -42,6 +42,11 @@ final class Sam2ClickCandidates implements ClickCandidates {
 
 	@Override
 	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel) {
+		return candidates(frame, clicks, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, cancel);
+	}
+
+	@Override
+	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minPredictedIou, double minStability, CancellationToken cancel) {
 		frames.checkIndex(frame);
 		if (encodedFrame != frame) {
 			features = null;
@@ -61,8 +66,10 @@ final class Sam2ClickCandidates implements ClickCandidates {
 				points.add(new ObjectTrack.Points(new float[] { (float) p.x() / w * size, (float) p.y() / h * size }, new int[] { 1 }));
 			}
 			for (Sam2FrameStep.ClickCandidate c : step.clickCandidates(features, points)) {
+				float stability = MaskLogits.stability(c.lowRes(), STABILITY_OFFSET);
+				if (!ClickCandidates.passes(c.iou(), stability, minPredictedIou, minStability)) continue;
 				BinaryMask mask = BinaryMask.threshold(w, h, Resampling.bilinear(c.lowRes(), l, l, w, h), 0f);
-				out.add(new Candidate(batch.get(c.click()), mask, c.iou(), MaskLogits.stability(c.lowRes(), STABILITY_OFFSET), c.objectScore()));
+				out.add(new Candidate(batch.get(c.click()), mask, c.iou(), stability, c.objectScore()));
 			}
 		}
 		return out;

@@ -50,6 +50,20 @@ class Sam2ClickCandidatesTest {
 				}
 			}
 
+			// judged before the masks are made at frame size: exactly those of all candidates that pass
+			// bars at the lower quartiles (a random model's scores): some candidates pass both, some not
+			float iouBar = quartile(together.stream().map(Candidate::predictedIou).toList()), stabilityBar = quartile(together.stream().map(Candidate::stability).toList());
+			List<Candidate> passing = model.candidates(1, clicks, iouBar, stabilityBar, CancellationToken.NEVER);
+			List<Candidate> expected = together.stream().filter(c -> c.predictedIou() >= iouBar && c.stability() >= stabilityBar).toList();
+			assertTrue(!expected.isEmpty() && expected.size() < together.size(), "the bars keep some and drop some: " + expected.size());
+			assertEquals(expected.size(), passing.size());
+			for (int i = 0; i < expected.size(); i++) {
+				assertEquals(expected.get(i).click(), passing.get(i).click());
+				assertEquals(expected.get(i).predictedIou(), passing.get(i).predictedIou());
+				assertEquals(expected.get(i).stability(), passing.get(i).stability());
+				assertEquals(expected.get(i).mask(), passing.get(i).mask());
+			}
+
 			try (TrackingSession session = tracker.newSession(frames)) {
 				session.addPrompt(ObjectPrompt.points(1, 1, List.of(clicks.get(0))));
 				ObjectResult picked = session.segmentFrame(1, CancellationToken.NEVER).objects().get(0);
@@ -58,5 +72,9 @@ class Sam2ClickCandidatesTest {
 			}
 			assertThrows(IllegalArgumentException.class, () -> model.candidates(0, List.of(new PointPrompt(5, 5, false)), CancellationToken.NEVER));
 		}
+	}
+
+	private static float quartile(List<Float> values) {
+		return values.stream().sorted().toList().get(values.size() / 4);
 	}
 }

@@ -1,0 +1,147 @@
+package io.github.sam2fiji.core.auto;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ObjectResult;
+
+/**
+ * What the searches between tracked objects found, frame after frame, and which of it is a new
+ * object. A masklet found on one frame only is as likely a fragment, a speck or a cell the tracker
+ * lost for a frame as a cell; one found at the same place on consecutive searched frames is kept
+ * (SAM 2's data engine keeps a masklet once it holds over frames). A chain that starts on the frame
+ * right after a tracked object was last present, where that object was, is that object found again
+ * (a tracking miss), not a birth.
+ */
+final class Births {
+
+	/**
+	 * One thing found at the same place on consecutive searched frames.
+	 *
+	 * @param frames the searched frames, in order, without a gap
+	 * @param masks its masklet on each of them
+	 */
+	record Chain(List<Integer> frames, List<BinaryMask> masks) {
+
+		int first() {
+			return frames.get(0);
+		}
+
+		BinaryMask firstMask() {
+			return masks.get(0);
+		}
+
+		int length() {
+			return frames.size();
+		}
+	}
+
+	/** Masklets on two consecutive searched frames with at least this IoU are the same thing. */
+	static final double LINK_IOU = 0.3;
+
+	/** A masklet sharing this fraction of its area with an object's mask on the frame before is where that object was. */
+	static final double RESUMES = 0.3;
+
+	private Births() {}
+
+	/**
+	 * Links the masklets found on consecutive searched frames ({@code step} apart) into chains, best
+	 * overlaps first, each masklet in one chain; chains in order of their first frame.
+	 *
+	 * @param found masklets per searched frame (frames without any may be missing)
+	 */
+	static List<Chain> chains(SortedMap<Integer, List<BinaryMask>> found, int step) {
+		List<Chain> done = new ArrayList<>();
+		List<Chain> open = new ArrayList<>();
+		int previous = Integer.MIN_VALUE;
+		for (Map.Entry<Integer, List<BinaryMask>> e : found.entrySet()) {
+			int f = e.getKey();
+			List<Chain> continuing = previous != Integer.MIN_VALUE && f - previous == step ? open : List.of();
+			if (continuing != open) done.addAll(open);
+			record Link(int chain, int masklet, double iou) {}
+			List<Link> links = new ArrayList<>();
+			for (int c = 0; c < continuing.size(); c++)
+				for (int m = 0; m < e.getValue().size(); m++) {
+					Chain chain = continuing.get(c);
+					double iou = chain.masks().get(chain.length() - 1).iou(e.getValue().get(m));
+					if (iou >= LINK_IOU) links.add(new Link(c, m, iou));
+				}
+			links.sort(Comparator.comparingDouble(Link::iou).reversed());
+			Chain[] extended = new Chain[continuing.size()];
+			boolean[] used = new boolean[e.getValue().size()];
+			for (Link l : links) {
+				if (extended[l.chain()] != null || used[l.masklet()]) continue;
+				Chain c = continuing.get(l.chain());
+				List<Integer> frames = new ArrayList<>(c.frames());
+				List<BinaryMask> masks = new ArrayList<>(c.masks());
+				frames.add(f);
+				masks.add(e.getValue().get(l.masklet()));
+				extended[l.chain()] = new Chain(List.copyOf(frames), List.copyOf(masks));
+				used[l.masklet()] = true;
+			}
+			List<Chain> next = new ArrayList<>();
+			for (int c = 0; c < continuing.size(); c++) {
+				if (extended[c] != null) next.add(extended[c]);
+				else done.add(continuing.get(c));
+			}
+			for (int m = 0; m < used.length; m++)
+				if (!used[m]) next.add(new Chain(List.of(f), List.of(e.getValue().get(m))));
+			open = next;
+			previous = f;
+		}
+		done.addAll(open);
+		done.sort(Comparator.comparingInt(Chain::first).thenComparing(Comparator.comparingInt(Chain::length).reversed()));
+		return done;
+	}
+
+	/**
+	 * Whether a chain holds long enough to be kept: on {@code minFrames} searched frames, or on every
+	 * searched frame from its first to {@code lastSearched} when fewer remain (a cell entering at the
+	 * end of the sequence cannot show more).
+	 */
+	static boolean confirmed(Chain chain, int minFrames, int lastSearched, int step) {
+		if (chain.length() >= minFrames) return true;
+		return chain.frames().get(chain.length() - 1) == lastSearched && chain.length() == (lastSearched - chain.first()) / step + 1;
+	}
+
+	/**
+	 * The tracked object a chain resumes: present on the frame before the chain's first, absent on
+	 * that first frame, and the chain's first masklet lies where it was ({@link #RESUMES} of the
+	 * masklet's area inside its mask there); the best such, or none.
+	 *
+	 * @param ended objects whose track has ended (divided, or returned): not looked at
+	 */
+	static Optional<Integer> resumed(FrameResult[] results, Chain chain, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended) {
+		int f = chain.first();
+		if (f == 0 || results[f - 1] == null) return Optional.empty();
+		BinaryMask masklet = chain.firstMask();
+		Integer best = null;
+		long bestShared = 0;
+		for (ObjectResult before : results[f - 1].objects()) {
+			int id = before.objectId();
+			if (!objects.contains(id) || ended.contains(id) || !before.present() || startsAt.getOrDefault(id, 0) > f - 1) continue;
+			ObjectResult now = results[f] == null ? null : Divisions.find(results[f], id);
+			if (now != null && now.present() && !now.mask().isEmpty()) continue;
+			long shared = shared(masklet, before.mask());
+			if (shared >= RESUMES * masklet.area() && shared > bestShared) {
+				best = id;
+				bestShared = shared;
+			}
+		}
+		return Optional.ofNullable(best);
+	}
+
+	private static long shared(BinaryMask a, BinaryMask b) {
+		byte[] x = a.toBytes(), y = b.toBytes();
+		long n = 0;
+		for (int i = 0; i < x.length; i++) if (x[i] != 0 && y[i] != 0) n++;
+		return n;
+	}
+}

@@ -1,0 +1,91 @@
+package io.github.sam2fiji.core.auto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ObjectResult;
+
+/** Chains of what searches found, their confirmation, and tracks found again after a miss. */
+class BirthsTest {
+
+	private static final int W = 40, H = 30;
+
+	/** A filled square of side {@code s} at (x, y). */
+	private static BinaryMask square(int x, int y, int s) {
+		byte[] bits = new byte[W * H];
+		for (int yy = y; yy < y + s; yy++)
+			for (int xx = x; xx < x + s; xx++) bits[yy * W + xx] = 1;
+		return BinaryMask.of(W, H, bits);
+	}
+
+	@Test
+	void masksAtTheSamePlaceOnConsecutiveSearchedFramesFormOneChainAndAGapBreaksIt() {
+		SortedMap<Integer, List<BinaryMask>> found = new TreeMap<>();
+		found.put(2, List.of(square(2, 2, 6), square(20, 20, 6)));
+		found.put(3, List.of(square(21, 20, 6), square(3, 2, 6))); // both moved by one pixel, listed the other way round
+		found.put(4, List.of(square(4, 2, 6)));
+		found.put(6, List.of(square(5, 2, 6))); // frame 5 found nothing: a new chain
+		List<Births.Chain> chains = Births.chains(found, 1);
+		assertEquals(3, chains.size(), chains.toString());
+		assertEquals(List.of(2, 3, 4), chains.get(0).frames());
+		assertEquals(square(3, 2, 6), chains.get(0).masks().get(1), "linked by overlap, not by list order");
+		assertEquals(List.of(2, 3), chains.get(1).frames());
+		assertEquals(List.of(6), chains.get(2).frames());
+
+		// searched every 2nd frame: frames 2, 4, 6 are consecutive searches
+		found.remove(3);
+		List<Births.Chain> everyOther = Births.chains(found, 2);
+		assertEquals(List.of(2, 4, 6), everyOther.get(0).frames(), everyOther.toString());
+	}
+
+	@Test
+	void aMaskTooFarFromTheLastOneStartsItsOwnChain() {
+		SortedMap<Integer, List<BinaryMask>> found = new TreeMap<>();
+		found.put(0, List.of(square(2, 2, 6)));
+		found.put(1, List.of(square(6, 2, 6))); // IoU 2/10: below the link threshold
+		assertEquals(2, Births.chains(found, 1).size());
+	}
+
+	@Test
+	void aChainIsConfirmedOnMinFramesOrOnEveryFrameLeftAtTheEnd() {
+		Births.Chain two = new Births.Chain(List.of(5, 6), List.of(square(1, 1, 4), square(1, 1, 4)));
+		assertFalse(Births.confirmed(two, 3, 9, 1), "two frames of three, with frames left after it");
+		assertTrue(Births.confirmed(two, 2, 9, 1));
+		Births.Chain atTheEnd = new Births.Chain(List.of(8, 9), List.of(square(1, 1, 4), square(1, 1, 4)));
+		assertTrue(Births.confirmed(atTheEnd, 3, 9, 1), "found on both frames that remain");
+		Births.Chain gapBeforeTheEnd = new Births.Chain(List.of(7, 8), List.of(square(1, 1, 4), square(1, 1, 4)));
+		assertFalse(Births.confirmed(gapBeforeTheEnd, 3, 9, 1), "gone on the last frame");
+		Births.Chain sparse = new Births.Chain(List.of(6, 8), List.of(square(1, 1, 4), square(1, 1, 4)));
+		assertTrue(Births.confirmed(sparse, 3, 8, 2), "every searched frame left (search every 2nd)");
+	}
+
+	@Test
+	void aChainStartingWhereATrackWasLostTheFrameBeforeResumesIt() {
+		BinaryMask was = square(10, 10, 8);
+		FrameResult[] results = {
+			new FrameResult(0, List.of(new ObjectResult(1, 0, was, 0.9f, 0.9f, true), new ObjectResult(2, 0, square(25, 5, 6), 0.9f, 0.9f, true))),
+			new FrameResult(1, List.of(new ObjectResult(1, 1, BinaryMask.empty(W, H), -1f, 0f, false), new ObjectResult(2, 1, square(25, 5, 6), 0.9f, 0.9f, true))) };
+		Births.Chain here = new Births.Chain(List.of(1), List.of(square(11, 10, 8)));
+		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of()));
+		Births.Chain elsewhere = new Births.Chain(List.of(1), List.of(square(0, 22, 6)));
+		assertEquals(Optional.empty(), Births.resumed(results, elsewhere, Set.of(1, 2), Map.of(), Set.of()), "not where it was");
+		assertEquals(Optional.empty(), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of(1)), "its track has ended");
+		Births.Chain fromStart = new Births.Chain(List.of(0), List.of(square(11, 10, 8)));
+		assertEquals(Optional.empty(), Births.resumed(results, fromStart, Set.of(1, 2), Map.of(), Set.of()), "nothing before frame 0");
+		// object 2 is present on frame 1: a chain over it is not its continuation
+		Births.Chain overPresent = new Births.Chain(List.of(1), List.of(square(25, 5, 6)));
+		assertEquals(Optional.empty(), Births.resumed(results, overPresent, Set.of(1, 2), Map.of(), Set.of()));
+	}
+}
