@@ -522,7 +522,9 @@ public class TrackCli implements Callable<Integer> {
 		throws IOException {
 		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
+		String[] last = { null };
 		ProgressListener progress = (done, total, message) -> {
+			last[0] = message;
 			// On a terminal, one line that updates in place.
 			if (console) {
 				err.print("\r" + name + ": " + message + " (" + done + "/" + total + ")   ");
@@ -533,6 +535,8 @@ public class TrackCli implements Callable<Integer> {
 			: autoSettings != null ? HyperstackTracking.autoTrack(tracker, job.layout(), job.prompts(), autoSettings, progress, CancellationToken.NEVER)
 			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
 		if (console) err.print("\r");
+		// an automatic run's last word is what it found (objects, divisions, returns, propagations): kept in logs too
+		if (autoSettings != null && last[0] != null) err.println(name + ": " + last[0]);
 		ImageJTracking.doubtLines(result, 10).forEach(line -> err.println(name + ": " + line));
 		ImagePlus labels = result.labels();
 		// each output appears complete or not at all (written beside, then renamed)
