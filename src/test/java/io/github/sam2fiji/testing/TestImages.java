@@ -2,10 +2,15 @@ package io.github.sam2fiji.testing;
 
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntFunction;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.gui.OvalRoi;
 import ij.measure.Calibration;
+import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
 
 /** Generated test images: bright discs on a dark, noisy background; and pixel checksums. */
@@ -43,6 +48,30 @@ public final class TestImages {
 		cal.setUnit("mm");
 		cal.frameInterval = 2;
 		imp.setCalibration(cal);
+		return imp;
+	}
+
+	/** A filled disc on one frame: its box's corner, its diameter and its grey value. */
+	public record Disc(int x, int y, int diameter, int value) {}
+
+	/**
+	 * An 8-bit time-lapse of {@code frames} frames: noise 12-17 from {@code seed}, then each frame's
+	 * discs filled in order (later ones over earlier ones). The cells of the automatic mode's tests.
+	 */
+	public static ImagePlus discMovie(String title, int w, int h, int frames, long seed, IntFunction<List<Disc>> discsOnFrame) {
+		ImageStack stack = new ImageStack(w, h);
+		Random noise = new Random(seed);
+		for (int t = 0; t < frames; t++) {
+			ByteProcessor ip = new ByteProcessor(w, h);
+			for (int i = 0; i < w * h; i++) ip.set(i, 12 + noise.nextInt(6));
+			for (Disc d : discsOnFrame.apply(t)) {
+				ip.setValue(d.value());
+				ip.fill(new OvalRoi(d.x(), d.y(), d.diameter(), d.diameter()));
+			}
+			stack.addSlice(ip);
+		}
+		ImagePlus imp = new ImagePlus(title, stack);
+		imp.setDimensions(1, 1, frames);
 		return imp;
 	}
 

