@@ -101,8 +101,8 @@ public final class AutoTracking {
 	 */
 	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents) {}
 
-	/** A frame's search: what was covered when it ran, and what it found. */
-	private record Search(BinaryMask known, List<BinaryMask> found) {}
+	/** A frame's search: what was covered when it ran, and what it found (masks as run lengths: a long sequence's searches stay small). */
+	private record Search(int[] known, List<int[]> found) {}
 
 	private AutoTracking() {}
 
@@ -225,11 +225,12 @@ public final class AutoTracking {
 		int w = frames.width(), h = frames.height();
 		BinaryMask known = covered(tracked == null ? new FrameResult(f, List.of()) : tracked, w, h);
 		Search before = searches.get(f);
-		if (before != null && before.known().equals(known)) return before.found();
+		int[] knownRuns = known.toRuns();
+		if (before != null && java.util.Arrays.equals(before.known(), knownRuns)) return before.found().stream().map(r -> BinaryMask.fromRuns(w, h, r)).toList();
 		progress.progress(f, frames.frameCount(), "searching frame " + (f + 1) + " of " + frames.frameCount());
 		BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
 		List<BinaryMask> found = AutomaticMasks.find(candidates, w, h, f, known, clickable, settings.masks(), cancel).stream().map(AutomaticMasks.Masklet::mask).toList();
-		searches.put(f, new Search(known, found));
+		searches.put(f, new Search(knownRuns, found.stream().map(BinaryMask::toRuns).toList()));
 		return found;
 	}
 

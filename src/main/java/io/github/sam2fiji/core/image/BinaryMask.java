@@ -48,6 +48,31 @@ public final class BinaryMask {
 		return new BinaryMask(width, height, bits);
 	}
 
+	/**
+	 * The mask as run lengths for {@link #fromRuns} (a cell's mask is a few hundred runs, not a pixel
+	 * per byte): background first, then alternating; the trailing background is left out.
+	 */
+	public int[] toRuns() {
+		int[] runs = new int[16];
+		int count = 0;
+		byte current = 0;
+		int length = 0;
+		for (byte b : bits) {
+			if (b != current) {
+				if (count == runs.length) runs = Arrays.copyOf(runs, 2 * count);
+				runs[count++] = length;
+				current = b;
+				length = 0;
+			}
+			length++;
+		}
+		if (current != 0) {
+			if (count == runs.length) runs = Arrays.copyOf(runs, count + 1);
+			runs[count++] = length;
+		}
+		return Arrays.copyOf(runs, count);
+	}
+
 	/** The smallest rectangle holding the foreground, as {x0, y0, x1, y1} (inclusive), or null when empty. */
 	public int[] bounds() {
 		int x0 = width, y0 = -1, x1 = -1, y1 = -1;

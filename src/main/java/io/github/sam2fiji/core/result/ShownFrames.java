@@ -35,7 +35,7 @@ public final class ShownFrames {
 		for (ObjectResult o : result.objects()) {
 			if (o.mask().width() != width || o.mask().height() != height)
 				throw new IllegalArgumentException("Object " + o.objectId() + " has a " + o.mask().width() + " x " + o.mask().height() + " mask, the frames are " + width + " x " + height);
-			objects.add(new Shown(o.objectId(), o.objectScore(), o.iou(), o.present(), runs(o.mask())));
+			objects.add(new Shown(o.objectId(), o.objectScore(), o.iou(), o.present(), o.mask().toRuns()));
 		}
 		frames.put(result.frame(), objects);
 	}
@@ -73,23 +73,6 @@ public final class ShownFrames {
 
 	public void clear() {
 		frames.clear();
-	}
-
-	private static int[] runs(BinaryMask mask) {
-		byte[] bits = mask.toBytes();
-		List<Integer> runs = new ArrayList<>();
-		byte current = 0;
-		int length = 0;
-		for (byte b : bits) {
-			if (b != current) {
-				runs.add(length);
-				current = b;
-				length = 0;
-			}
-			length++;
-		}
-		if (current != 0) runs.add(length);
-		return runs.stream().mapToInt(Integer::intValue).toArray();
 	}
 
 	private BinaryMask mask(int[] runs) {
