@@ -123,7 +123,8 @@ public final class AutomaticMasks {
 		return masklets;
 	}
 
-	private static long shared(BinaryMask a, BinaryMask b) {
+	/** Pixels in both masks. */
+	static long shared(BinaryMask a, BinaryMask b) {
 		byte[] x = a.toBytes(), y = b.toBytes();
 		long n = 0;
 		for (int i = 0; i < x.length; i++) if (x[i] != 0 && y[i] != 0) n++;

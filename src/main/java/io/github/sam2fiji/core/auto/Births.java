@@ -63,8 +63,9 @@ final class Births {
 		int previous = Integer.MIN_VALUE;
 		for (Map.Entry<Integer, List<BinaryMask>> e : found.entrySet()) {
 			int f = e.getKey();
-			List<Chain> continuing = previous != Integer.MIN_VALUE && f - previous == step ? open : List.of();
-			if (continuing != open) done.addAll(open);
+			boolean adjacent = previous != Integer.MIN_VALUE && f - previous == step;
+			if (!adjacent) done.addAll(open);
+			List<Chain> continuing = adjacent ? open : List.of();
 			record Link(int chain, int masklet, double iou) {}
 			List<Link> links = new ArrayList<>();
 			for (int c = 0; c < continuing.size(); c++)
@@ -129,19 +130,12 @@ final class Births {
 			if (!objects.contains(id) || ended.contains(id) || !before.present() || startsAt.getOrDefault(id, 0) > f - 1) continue;
 			ObjectResult now = results[f] == null ? null : Divisions.find(results[f], id);
 			if (now != null && now.present() && !now.mask().isEmpty()) continue;
-			long shared = shared(masklet, before.mask());
+			long shared = AutomaticMasks.shared(masklet, before.mask());
 			if (shared >= RESUMES * masklet.area() && shared > bestShared) {
 				best = id;
 				bestShared = shared;
 			}
 		}
 		return Optional.ofNullable(best);
-	}
-
-	private static long shared(BinaryMask a, BinaryMask b) {
-		byte[] x = a.toBytes(), y = b.toBytes();
-		long n = 0;
-		for (int i = 0; i < x.length; i++) if (x[i] != 0 && y[i] != 0) n++;
-		return n;
 	}
 }
