@@ -7,6 +7,7 @@
 # the saved prompt script. With SCREENSHOT_FOLDER, the screenshots of the panel and the overlay are
 # copied there (scripts/make-screenshots passes docs/images).
 #   scripts/e2e/annotator-gui.sh [SCREENSHOT_FOLDER]
+# ANNOTATOR_GUI_SCREEN=WxHxDEPTH sets the X screen (default 1400x1000x24).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -21,8 +22,9 @@ trap 'rm -rf "$work"' EXIT
 ij="$work/ImageJ"
 bash scripts/imagej-from-update-site "$ij" "$work/site" >/dev/null
 jar="$(ls "$ij"/plugins/SAM2_Fiji-*.jar | head -1)"
-runner=()
-[ -z "${DISPLAY:-}" ] && runner=(xvfb-run -a -s "-screen 0 1400x1000x24")
+# always its own X server: the clicks land where the test placed the windows, whatever display
+# (size, window manager) the caller has
+runner=(xvfb-run -a -s "-screen 0 ${ANNOTATOR_GUI_SCREEN:-1400x1000x24}")
 # an empty user model folder: the model is the one the update site installed
 SAM2FIJI_MODELS="$work/user-models" timeout 1500 "${runner[@]}" java -Xmx3g -Dplugins.dir="$ij" \
 	-cp "$ij_jar:$ij/jars/*:$jar:target/test-classes" io.github.sam2fiji.ij1.AnnotatorGuiDriver \

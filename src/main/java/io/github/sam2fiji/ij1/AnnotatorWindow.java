@@ -158,9 +158,24 @@ final class AnnotatorWindow extends PlugInFrame implements AnnotationListener, I
 		add(bottom, BorderLayout.SOUTH);
 		pack();
 		if (image.getWindow() != null) {
-			java.awt.Rectangle w = image.getWindow().getBounds();
-			setLocation(w.x + w.width + 4, w.y);
+			java.awt.Window imageWindow = image.getWindow();
+			java.awt.Point at = besideImage(imageWindow.getBounds(), getSize(), imageWindow.getGraphicsConfiguration().getBounds());
+			setLocation(at.x, at.y);
 		}
+	}
+
+	/**
+	 * Where the panel goes: right of the image window, else left of it, else at the screen's right
+	 * edge over the image; always on the screen, so no button is out of reach (an image window
+	 * maximised or at the screen's right edge would otherwise push the panel off it).
+	 */
+	static java.awt.Point besideImage(java.awt.Rectangle image, java.awt.Dimension panel, java.awt.Rectangle screen) {
+		int x;
+		if (image.x + image.width + 4 + panel.width <= screen.x + screen.width) x = image.x + image.width + 4;
+		else if (image.x - 4 - panel.width >= screen.x) x = image.x - 4 - panel.width;
+		else x = screen.x + screen.width - panel.width;
+		int y = Math.min(image.y, screen.y + screen.height - panel.height);
+		return new java.awt.Point(Math.max(screen.x, x), Math.max(screen.y, y));
 	}
 
 	private static Button button(String label, Runnable action) {

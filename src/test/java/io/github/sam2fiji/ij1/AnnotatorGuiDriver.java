@@ -53,11 +53,21 @@ public final class AnnotatorGuiDriver {
 
 	private final Robot robot;
 	private final Path out;
+	/** The component the last mouse press reached in this JVM: shows where a Robot click really went. */
+	private final AtomicReference<Component> lastPressed = new AtomicReference<>();
+	/** The last pointer motion in this JVM: which component the pointer is over, and where on it. */
+	private final AtomicReference<java.awt.event.MouseEvent> lastMoved = new AtomicReference<>();
 
 	private AnnotatorGuiDriver(Path out) throws Exception {
 		this.robot = new Robot();
 		this.robot.setAutoDelay(80);
 		this.out = out;
+		java.awt.Toolkit.getDefaultToolkit().addAWTEventListener(e -> {
+			if (e.getID() == java.awt.event.MouseEvent.MOUSE_PRESSED) lastPressed.set(((java.awt.event.MouseEvent) e).getComponent());
+		}, java.awt.AWTEvent.MOUSE_EVENT_MASK);
+		java.awt.Toolkit.getDefaultToolkit().addAWTEventListener(e -> {
+			if (e.getID() == java.awt.event.MouseEvent.MOUSE_MOVED) lastMoved.set((java.awt.event.MouseEvent) e);
+		}, java.awt.AWTEvent.MOUSE_MOTION_EVENT_MASK);
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -110,6 +120,8 @@ public final class AnnotatorGuiDriver {
 		waitUntil("the image window", () -> image.getWindow() != null && image.getCanvas().isShowing(), 30);
 		onEdt(() -> image.getWindow().setLocation(10, 130));
 		IJ.run(image, "Set... ", "zoom=200");
+		// the window grows to the zoom when the event queue gets to it: the panel opens beside its final size
+		waitUntil("the image window at 200 %", () -> image.getCanvas().getMagnification() == 2 && image.getWindow().getWidth() >= 2 * image.getWidth(), 30);
 		IJ.setTool("point");
 		robot.waitForIdle();
 
@@ -123,6 +135,13 @@ public final class AnnotatorGuiDriver {
 		ImageAnnotation annotation = window.annotation();
 		waitUntil("the model to load", () -> !annotation.annotator().model().startsWith("loading"), 120);
 		System.out.println("annotator-gui: panel open, model " + annotation.annotator().model());
+		System.out.println("annotator-gui: screen " + onEdt(() -> window.getGraphicsConfiguration().getBounds()) + ", image window " + onEdt(() -> image.getWindow().getBounds())
+			+ ", panel " + onEdt(() -> window.getBounds()));
+		if (onEdt(() -> window.getBounds().intersects(image.getWindow().getBounds()))) {
+			// a user drags the panel off the image; clicks meant for one must not land on the other
+			onEdt(() -> window.setLocation(image.getWindow().getX() + image.getWindow().getWidth() + 4, image.getWindow().getY()));
+			System.out.println("annotator-gui: the panel opened over the image window; moved beside it to " + onEdt(() -> window.getBounds()));
+		}
 
 		// two cells clicked on frame 1: the first click starts object 1, "New object" then object 2
 		clickImage(image, cells.get(0)[0], cells.get(0)[1], false);
@@ -286,14 +305,81 @@ public final class AnnotatorGuiDriver {
 	private void clickImage(ImagePlus image, double x, double y, boolean alt) throws Exception {
 		keepLogAside();
 		ImageCanvas canvas = image.getCanvas();
-		Point origin = onEdt(canvas::getLocationOnScreen);
-		int sx = origin.x + canvas.screenXD(x + 0.5), sy = origin.y + canvas.screenYD(y + 0.5);
-		robot.mouseMove(sx, sy);
+		raise(image.getWindow());
+		Point at = aim(canvas, canvas.screenXD(x + 0.5), canvas.screenYD(y + 0.5));
+		if (at == null) throw new IllegalStateException("the pointer could not be put on the image at (" + x + ", " + y + ")");
+		int sx = at.x, sy = at.y;
+		lastPressed.set(null);
 		if (alt) robot.keyPress(KeyEvent.VK_ALT);
 		robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
 		robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
 		if (alt) robot.keyRelease(KeyEvent.VK_ALT);
 		robot.waitForIdle();
+		Component reached = pressed(canvas);
+		if (reached != canvas)
+			throw new IllegalStateException("the click on the image at (" + sx + ", " + sy + ") reached " + describe(reached) + ", not the image");
+	}
+
+	/** Brings a window to the front, so a click at its component's place lands on it, not on a window over it. */
+	private void raise(Window w) throws Exception {
+		onEdt(() -> w.toFront());
+		robot.waitForIdle();
+	}
+
+	/**
+	 * Puts the pointer on a point of a component and returns that screen point, or null when the pointer
+	 * is not over the component there. Where the pointer lands is read from the motion event it
+	 * causes: if X placed the window elsewhere than AWT reports (seen for dialogs without a window
+	 * manager), the point is corrected by the difference, in the same window, before any press.
+	 */
+	private Point aim(Component target, int localX, int localY) throws Exception {
+		Point origin = onEdt(target::getLocationOnScreen);
+		int sx = origin.x + localX, sy = origin.y + localY;
+		for (int attempt = 0; attempt < 4; attempt++) {
+			lastMoved.set(null);
+			// two moves: a motion event even when the pointer is already there
+			robot.mouseMove(sx + 1, sy);
+			robot.mouseMove(sx, sy);
+			robot.waitForIdle();
+			java.awt.event.MouseEvent moved = null;
+			for (int i = 0; i < 20; i++) {
+				moved = lastMoved.get();
+				if (moved != null && moved.getXOnScreen() == sx && moved.getYOnScreen() == sy) break;
+				Thread.sleep(50);
+			}
+			if (moved == null) return null;
+			Component over = moved.getComponent();
+			if (over == target && moved.getX() == localX && moved.getY() == localY) return new Point(sx, sy);
+			Window window = javax.swing.SwingUtilities.getWindowAncestor(target);
+			Window overWindow = over instanceof Window w ? w : javax.swing.SwingUtilities.getWindowAncestor(over);
+			if (overWindow != window) {
+				System.out.println("annotator-gui: the pointer at (" + sx + ", " + sy + ") is over " + describe(over) + ", not " + describe(target));
+				return null;
+			}
+			Point actual = javax.swing.SwingUtilities.convertPoint(over, moved.getX(), moved.getY(), window);
+			Point meant = javax.swing.SwingUtilities.convertPoint(target, localX, localY, window);
+			System.out.println("annotator-gui: the pointer at (" + sx + ", " + sy + ") is over " + describe(over) + " at " + actual.x + "," + actual.y
+				+ " of its window, not " + meant.x + "," + meant.y + ": moved by " + (meant.x - actual.x) + "," + (meant.y - actual.y));
+			sx += meant.x - actual.x;
+			sy += meant.y - actual.y;
+		}
+		return null;
+	}
+
+	/** The component the last Robot press reached (waits a little for the event to arrive), or null. */
+	private Component pressed(Component expected) throws Exception {
+		for (int i = 0; i < 20 && lastPressed.get() != expected; i++) {
+			robot.waitForIdle();
+			Thread.sleep(100);
+		}
+		return lastPressed.get();
+	}
+
+	private static String describe(Component c) {
+		if (c == null) return "no component of this program (X delivered no press)";
+		Window w = javax.swing.SwingUtilities.getWindowAncestor(c);
+		String title = w instanceof Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : String.valueOf(w);
+		return c.getClass().getSimpleName() + (c instanceof Button b ? " '" + b.getLabel() + "'" : "") + " in '" + title + "'";
 	}
 
 	private static Window acceptDialog() {
@@ -337,12 +423,20 @@ public final class AnnotatorGuiDriver {
 			if ((button = find(window, label)) != null) break;
 		if (button == null) throw new IllegalStateException("no button " + labels[0] + " in " + window.getName());
 		Button b = button;
-		Point p = onEdt(b::getLocationOnScreen);
-		robot.mouseMove(p.x + b.getWidth() / 2, p.y + b.getHeight() / 2);
-		robot.waitForIdle();
+		raise(javax.swing.SwingUtilities.getWindowAncestor(b));
+		Point at = aim(b, b.getWidth() / 2, b.getHeight() / 2);
+		if (at == null) return; // no press where it could do harm; the caller sees no effect and tries again
+		int sx = at.x, sy = at.y;
+		lastPressed.set(null);
 		robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
 		robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
 		robot.waitForIdle();
+		Component reached = pressed(b);
+		if (reached == b) return;
+		// a press on the image would have added a prompt: the session is no longer the one the test drives
+		if (reached instanceof ImageCanvas)
+			throw new IllegalStateException("the click on '" + b.getLabel().trim() + "' at (" + sx + ", " + sy + ") reached the image: a window covers the button");
+		System.out.println("annotator-gui: the click on '" + b.getLabel().trim() + "' at (" + sx + ", " + sy + ") reached " + describe(reached));
 	}
 
 	private static Button find(Container c, String label) {
