@@ -45,6 +45,13 @@ record MemoryPlan(Path stack, int width, int height, int frames, int sequences, 
 	/** Objects assumed for a plan of an automatic run, whose count is known only after it. */
 	static final int AUTO_OBJECTS = 64;
 
+	/**
+	 * Heap added for an automatic run's shared image encodings
+	 * ({@link io.github.sam2fiji.core.auto.AutoTracking.Settings#defaultImageCacheBytes()}: a quarter of
+	 * the heap, so never more than this).
+	 */
+	static final long AUTO_IMAGE_CACHE_MB = io.github.sam2fiji.core.auto.AutoTracking.Settings.MAX_IMAGE_CACHE_BYTES >> 20;
+
 	/** At most this many grid clicks per side in an automatic run's probe. */
 	static final int PROBE_GRID = 16;
 
@@ -69,9 +76,10 @@ record MemoryPlan(Path stack, int width, int height, int frames, int sequences, 
 
 	static MemoryPlan of(Path stack, SequenceLayout layout, int objects, boolean auto, String model, long probePeakMb) {
 		int counted = auto ? Math.max(objects, AUTO_OBJECTS) : objects;
-		long heap = heapMb(layout, counted);
+		// an automatic run keeps frames' encodings for all its rounds: a quarter of the heap, at most this much more
+		long forData = heapMb(layout, counted), heap = forData + (auto ? AUTO_IMAGE_CACHE_MB : 0);
 		return new MemoryPlan(stack, layout.width(), layout.height(), layout.frameCount(), layout.sequenceCount(), counted, auto, model,
-			(heap - BASE_HEAP_MB) / 2, heap, (long) Math.ceil(probePeakMb * GROWTH_MARGIN));
+			(forData - BASE_HEAP_MB) / 2, heap, (long) Math.ceil(probePeakMb * GROWTH_MARGIN));
 	}
 
 	/** The JVM options the run is planned for (the launcher reads them from SAM2_FIJI_JAVA_OPTS). */

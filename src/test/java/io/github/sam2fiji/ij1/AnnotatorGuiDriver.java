@@ -330,7 +330,8 @@ public final class AnnotatorGuiDriver {
 	 * Puts the pointer on a point of a component and returns that screen point, or null when the pointer
 	 * is not over the component there. Where the pointer lands is read from the motion event it
 	 * causes: if X placed the window elsewhere than AWT reports (seen for dialogs without a window
-	 * manager), the point is corrected by the difference, in the same window, before any press.
+	 * manager: an ImageJ dialog AWT believes at 0,0 is centred on the screen), the point is corrected
+	 * by the difference, in the same window, before any press.
 	 */
 	private Point aim(Component target, int localX, int localY) throws Exception {
 		Point origin = onEdt(target::getLocationOnScreen);
@@ -377,7 +378,7 @@ public final class AnnotatorGuiDriver {
 
 	private static String describe(Component c) {
 		if (c == null) return "no component of this program (X delivered no press)";
-		Window w = javax.swing.SwingUtilities.getWindowAncestor(c);
+		Window w = c instanceof Window itself ? itself : javax.swing.SwingUtilities.getWindowAncestor(c);
 		String title = w instanceof Frame f ? f.getTitle() : w instanceof java.awt.Dialog d ? d.getTitle() : String.valueOf(w);
 		return c.getClass().getSimpleName() + (c instanceof Button b ? " '" + b.getLabel() + "'" : "") + " in '" + title + "'";
 	}

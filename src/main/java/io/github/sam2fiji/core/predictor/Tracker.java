@@ -32,6 +32,33 @@ public interface Tracker extends AutoCloseable {
 		throw new UnsupportedOperationException(describe() + " has no image mode: automatic masklets need a SAM 1 interface or SAM 2 model");
 	}
 
+	/**
+	 * A session on frames whose encodings the caller shares with its other sessions and searches on
+	 * the sequence ({@link #encodings}): an automatic run's rounds encode each frame once. The same
+	 * results as {@link #newSession(FrameSource, SessionOptions)} on {@code encodings.frames()}.
+	 *
+	 * @throws IllegalArgumentException for encodings another tracker made
+	 */
+	default TrackingSession newSession(FrameEncodings<?> encodings, SessionOptions options) {
+		return newSession(encodings.frames(), options);
+	}
+
+	/** Image mode on shared encodings ({@link #encodings}); the same results as {@link #clickCandidates(FrameSource)}. */
+	default ClickCandidates clickCandidates(FrameEncodings<?> encodings) {
+		return clickCandidates(encodings.frames());
+	}
+
+	/**
+	 * The frames' image encodings, kept within {@code budgetBytes} of RAM (at least what one session
+	 * needs at once), for sharing among this tracker's sessions and searches on {@code frames}. A
+	 * tracker without an image encoder of its own shares nothing: its sessions ignore these.
+	 */
+	default FrameEncodings<?> encodings(FrameSource frames, long budgetBytes) {
+		return new FrameEncodings<Object>(this, frames, 0, 1, e -> 0, f -> {
+			throw new UnsupportedOperationException(describe() + " has no image encodings to share");
+		});
+	}
+
 	/** One line for users: model name and kind, execution provider (e.g. "CUDA" or "CPU, 2 threads"). */
 	String describe();
 

@@ -79,6 +79,7 @@ class AutoTrackingTest {
 		assertEquals(FRAMES, results.size());
 		assertEquals(3, result.prompts().stream().mapToInt(ObjectPrompt::objectId).distinct().count(), result.prompts().toString());
 		assertEquals(2, result.propagations(), "one propagation for the first frame's cells, one after the entering cell was found");
+		assertEquals(FRAMES, result.encodings(), "each frame encoded once for both rounds and every search");
 
 		// which object follows which cell: the best match on the last frame
 		Map<Integer, Integer> objectOfCell = new TreeMap<>();

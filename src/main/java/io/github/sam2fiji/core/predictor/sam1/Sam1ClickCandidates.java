@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 
@@ -18,17 +18,15 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
 final class Sam1ClickCandidates implements ClickCandidates {
 
 	private final FrameSource frames;
+	private final FrameEncodings<float[]> embeddings;
 	private final Sam1Model networks;
-	private final Sam1Preprocessor preprocessor;
 	private final int lowResSize;
 	private final FrameGeometry geometry;
-	private int embeddedFrame = -1;
-	private float[] embedding;
 
-	Sam1ClickCandidates(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, int lowResSize) {
-		this.frames = frames;
+	Sam1ClickCandidates(FrameEncodings<float[]> embeddings, Sam1Model networks, Sam1Preprocessor preprocessor, int lowResSize) {
+		this.frames = embeddings.frames();
+		this.embeddings = embeddings;
 		this.networks = networks;
-		this.preprocessor = preprocessor;
 		this.lowResSize = lowResSize;
 		this.geometry = preprocessor.geometry(frames.width(), frames.height());
 	}
@@ -41,7 +39,7 @@ final class Sam1ClickCandidates implements ClickCandidates {
 	@Override
 	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minPredictedIou, double minStability, CancellationToken cancel) {
 		frames.checkIndex(frame);
-		float[] embedding = embedding(frame);
+		float[] embedding = embeddings.get(frame);
 		List<Candidate> out = new ArrayList<>();
 		for (PointPrompt click : clicks) {
 			cancel.throwIfCancelled();
@@ -58,16 +56,5 @@ final class Sam1ClickCandidates implements ClickCandidates {
 			}
 		}
 		return out;
-	}
-
-	/** The frame's embedding; the last frame's is kept (the generator asks one frame at a time). */
-	private float[] embedding(int f) {
-		if (embeddedFrame != f) {
-			Frame frame = frames.readForModel(f);
-			embedding = null;
-			embedding = networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
-			embeddedFrame = f;
-		}
-		return embedding;
 	}
 }

@@ -14,7 +14,7 @@ import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
-import io.github.sam2fiji.core.predictor.FrameCache;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.PromptMode;
 import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.TrackingSession;
@@ -92,7 +92,10 @@ final class Sam1Session implements TrackingSession {
 	/** A batch session refuses prompts once it has propagated (the same contract as SAM 2 sessions). */
 	private final boolean batch;
 	private boolean propagated;
-	private final FrameCache<float[]> embeddings;
+	/** The frames' image embeddings: the session's own, or shared with the caller's other sessions on the sequence. */
+	private final FrameEncodings<float[]> embeddings;
+	/** Whether the embeddings are the session's own, dropped with it (shared ones are the caller's). */
+	private final boolean ownEmbeddings;
 	/**
 	 * The decoder's answers to the users' prompts, most recent first: showing a frame decodes every
 	 * object's prompt there, so an annotator's click on one object would decode all of them again.
@@ -116,9 +119,34 @@ final class Sam1Session implements TrackingSession {
 	private Map<Integer, ObjectPrompt> seeds = Map.of();
 	private int seedFrame = -1;
 
+	/** A session with its own embeddings, within {@code imageCacheBytes}. */
 	Sam1Session(FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch, long imageCacheBytes) {
-		this.frames = frames;
-		this.embeddings = new FrameCache<>(imageCacheBytes, 1, e -> 4L * e.length);
+		this(embeddings(networks, frames, networks, preprocessor, imageCacheBytes), true, networks, preprocessor, settings, lowResSize, batch);
+	}
+
+	/**
+	 * The frames' image embeddings as {@code networks} compute them (at least the frame in hand kept).
+	 *
+	 * @param owner who sessions check made them (the tracker)
+	 */
+	static FrameEncodings<float[]> embeddings(Object owner, FrameSource frames, Sam1Model networks, Sam1Preprocessor preprocessor, long budgetBytes) {
+		FrameGeometry geometry = preprocessor.geometry(frames.width(), frames.height());
+		return new FrameEncodings<>(owner, frames, budgetBytes, 1, e -> 4L * e.length, i -> {
+			Frame frame = frames.readForModel(i);
+			if (frame.width() != geometry.width() || frame.height() != geometry.height())
+				throw new IllegalStateException("Frame " + i + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
+			return networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
+		});
+	}
+
+	/**
+	 * @param embeddings the frames' embeddings ({@link Sam1Tracker#encodings})
+	 * @param ownEmbeddings the session's own (cleared with it), else shared and left to the caller
+	 */
+	Sam1Session(FrameEncodings<float[]> embeddings, boolean ownEmbeddings, Sam1Model networks, Sam1Preprocessor preprocessor, Sam1Settings settings, int lowResSize, boolean batch) {
+		this.frames = embeddings.frames();
+		this.embeddings = embeddings;
+		this.ownEmbeddings = ownEmbeddings;
 		this.tracked = batch ? null : new ShownFrames(frames.width(), frames.height());
 		this.batch = batch;
 		this.networks = networks;
@@ -571,12 +599,7 @@ final class Sam1Session implements TrackingSession {
 
 	/** The frame's image embedding; the current frame's is kept, and recent ones within the image cache. */
 	private float[] embedding(int f) {
-		return embeddings.get(f, i -> {
-			Frame frame = frames.readForModel(i);
-			if (frame.width() != geometry.width() || frame.height() != geometry.height())
-				throw new IllegalStateException("Frame " + i + " is " + frame.width() + " x " + frame.height() + ", the sequence is " + geometry.width() + " x " + geometry.height());
-			return networks.encode(preprocessor.encoderInput(frame, frames.bitDepth()));
-		});
+		return embeddings.get(f);
 	}
 
 	@Override
@@ -587,7 +610,7 @@ final class Sam1Session implements TrackingSession {
 
 	/** After a batch propagation nothing is needed again; an interactive session keeps its cache for the user's next prompts. */
 	private void dropEmbedding() {
-		if (batch) embeddings.clear();
+		if (batch && ownEmbeddings) embeddings.clear();
 	}
 
 	private static int positive(float[] logits) {
@@ -599,7 +622,7 @@ final class Sam1Session implements TrackingSession {
 	@Override
 	public void close() {
 		prompts.clear();
-		embeddings.clear();
+		if (ownEmbeddings) embeddings.clear();
 		promptAnswers.clear();
 	}
 }

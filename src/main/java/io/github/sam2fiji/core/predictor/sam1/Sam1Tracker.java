@@ -4,6 +4,7 @@ import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
@@ -42,19 +43,47 @@ public final class Sam1Tracker implements Tracker {
 	 */
 	@Override
 	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
+		return newSession(encodings(frames, options.imageCacheBytes()), true, options);
+	}
+
+	/** A session on encodings shared with the caller's other sessions and searches on the sequence. */
+	@Override
+	public TrackingSession newSession(FrameEncodings<?> encodings, SessionOptions options) {
+		return newSession(encodings.checkedFor(this), false, options);
+	}
+
+	private TrackingSession newSession(FrameEncodings<float[]> encodings, boolean own, SessionOptions options) {
+		FrameSource frames = encodings.frames();
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
 		if (Boolean.FALSE.equals(options.nonOverlapMasks()))
 			throw new IllegalArgumentException("SAM 1 interface models always give each pixel to at most one object: overlapping masks are not available");
 		if (Boolean.FALSE.equals(options.correctionsAsConditioning()))
 			throw new IllegalArgumentException("SAM 1 interface models always keep a prompt on any frame as the object's anchor there: "
 				+ "the official SAM 2 correction policy does not apply");
-		return new Sam1Session(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), settings, spec.lowResSize(), options.batch(), options.imageCacheBytes());
+		return new Sam1Session(encodings, own, networks, preprocessor(), settings, spec.lowResSize(), options.batch());
+	}
+
+	/** Image mode: the frame in hand's embedding is kept (the generator searches one frame at a time). */
+	@Override
+	public ClickCandidates clickCandidates(FrameSource frames) {
+		return clickCandidates(encodings(frames, 0));
 	}
 
 	@Override
-	public ClickCandidates clickCandidates(FrameSource frames) {
+	public ClickCandidates clickCandidates(FrameEncodings<?> encodings) {
+		FrameSource frames = encodings.frames();
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
-		return new Sam1ClickCandidates(frames, networks, new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale()), spec.lowResSize());
+		return new Sam1ClickCandidates(encodings.checkedFor(this), networks, preprocessor(), spec.lowResSize());
+	}
+
+	/** The frames' image embeddings as this model computes them (4 bytes per value, 1 frame at least kept). */
+	@Override
+	public FrameEncodings<float[]> encodings(FrameSource frames, long budgetBytes) {
+		return Sam1Session.embeddings(this, frames, networks, preprocessor(), budgetBytes);
+	}
+
+	private Sam1Preprocessor preprocessor() {
+		return new Sam1Preprocessor(spec, settings.normalization(), settings.inputScale());
 	}
 
 	@Override

@@ -4,11 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.image.FramePreprocessor;
 import io.github.sam2fiji.core.image.FrameSource;
-import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.image.Resampling;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.predictor.sam2.Sam2Model.ImageFeatures;
@@ -28,16 +27,13 @@ final class Sam2ClickCandidates implements ClickCandidates {
 	private final Sam2Model model;
 	private final Sam2FrameStep step;
 	private final FrameSource frames;
-	private final FramePreprocessor preprocessor;
-	private int encodedFrame = -1;
-	private ImageFeatures features;
+	private final FrameEncodings<ImageFeatures> encodings;
 
-	Sam2ClickCandidates(Sam2Model model, Sam2FrameStep step, FrameSource frames, PercentileNormalization normalization) {
+	Sam2ClickCandidates(Sam2Model model, Sam2FrameStep step, FrameEncodings<ImageFeatures> encodings) {
 		this.model = model;
 		this.step = step;
-		this.frames = frames;
-		Sam2Settings s = model.settings;
-		this.preprocessor = new FramePreprocessor(s.imageSize(), s.mean(), s.std(), normalization);
+		this.frames = encodings.frames();
+		this.encodings = encodings;
 	}
 
 	@Override
@@ -48,11 +44,7 @@ final class Sam2ClickCandidates implements ClickCandidates {
 	@Override
 	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minPredictedIou, double minStability, CancellationToken cancel) {
 		frames.checkIndex(frame);
-		if (encodedFrame != frame) {
-			features = null;
-			features = model.encodeImage(preprocessor.apply(frames.readForModel(frame), frames.bitDepth()));
-			encodedFrame = frame;
-		}
+		ImageFeatures features = encodings.get(frame);
 		int w = frames.width(), h = frames.height(), l = model.settings.lowResMaskSize();
 		float size = model.settings.imageSize();
 		List<Candidate> out = new ArrayList<>();

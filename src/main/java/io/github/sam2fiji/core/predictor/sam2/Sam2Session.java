@@ -12,12 +12,10 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.image.FramePreprocessor;
 import io.github.sam2fiji.core.image.FrameSource;
-import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.image.Resampling;
 import io.github.sam2fiji.core.predictor.Direction;
-import io.github.sam2fiji.core.predictor.FrameCache;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.PromptMode;
 import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.SessionOptions;
@@ -53,21 +51,22 @@ import io.github.sam2fiji.core.result.ObjectResult;
 final class Sam2Session implements TrackingSession {
 
 	/** Image features kept whatever the cache budget: the frame being processed and the one before. */
-	private static final int FEATURE_CACHE_FRAMES = 2;
+	static final int FEATURE_CACHE_FRAMES = 2;
 	private static final float REFED_LOGIT_LIMIT = 32f;
 
 	private final Sam2Model model;
 	private final Sam2FrameStep step;
 	private final Sam2Settings s;
 	private final FrameSource frames;
-	private final FramePreprocessor preprocessor;
 	private final boolean nonOverlapMasks;
 	private final boolean correctionsAsConditioning;
 	private final boolean batch;
 	private final OutputStore store;
 	/** Objects in order of first use (the official object index order: non-overlap ties go to the first). */
 	private final LinkedHashMap<Integer, ObjectTrack> objects = new LinkedHashMap<>();
-	private final FrameCache<ImageFeatures> featureCache;
+	/** The frames' image features: the session's own, or shared with the caller's other sessions on the sequence. */
+	private final FrameEncodings<ImageFeatures> featureCache;
+	private final boolean ownFeatures;
 	/**
 	 * Frame -> the kind of temporary output (conditioning or not) the latest prompt there made: the
 	 * official predictor shows that kind only (see {@link #segmentFrame}).
@@ -76,20 +75,26 @@ final class Sam2Session implements TrackingSession {
 	private boolean propagated;
 	private boolean closed;
 
-	Sam2Session(Sam2Model model, Sam2FrameStep step, FrameSource frames, PercentileNormalization normalization, SessionOptions options) {
+	/**
+	 * @param features the frames' image features ({@link Sam2Tracker#encodings}), keeping at least
+	 *          {@link #FEATURE_CACHE_FRAMES}
+	 * @param ownFeatures the session's own (cleared with it), else shared and left to the caller
+	 */
+	Sam2Session(Sam2Model model, Sam2FrameStep step, FrameEncodings<ImageFeatures> features, boolean ownFeatures, SessionOptions options) {
+		FrameSource frames = features.frames();
 		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
 		this.model = model;
 		this.step = step;
 		this.s = model.settings;
 		this.frames = frames;
-		this.preprocessor = new FramePreprocessor(s.imageSize(), s.mean(), s.std(), normalization);
 		this.nonOverlapMasks = options.nonOverlapMasks() != null ? options.nonOverlapMasks() : s.nonOverlapMasks();
 		this.correctionsAsConditioning = options.correctionsAsConditioning() != null ? options.correctionsAsConditioning()
 			: s.addAllCorrectedFramesAsConditioning();
 		this.batch = options.batch();
 		int l = s.lowResMaskSize(), h = s.featureSize();
 		this.store = new OutputStore(options.memoryBudgetBytes(), options.spillFolder(), s.memDim() * h * h, l * l);
-		this.featureCache = new FrameCache<>(options.imageCacheBytes(), FEATURE_CACHE_FRAMES, ImageFeatures::bytes);
+		this.featureCache = features;
+		this.ownFeatures = ownFeatures;
 	}
 
 	// ---------------------------------------------------------------- prompts
@@ -299,7 +304,7 @@ final class Sam2Session implements TrackingSession {
 
 	/** Image features of a frame, read and encoded on demand; recently used frames' are cached. */
 	private ImageFeatures features(int frame) {
-		return featureCache.get(frame, f -> model.encodeImage(preprocessor.apply(frames.readForModel(f), frames.bitDepth())));
+		return featureCache.get(frame);
 	}
 
 	@Override
@@ -470,7 +475,7 @@ final class Sam2Session implements TrackingSession {
 		if (closed) return;
 		closed = true;
 		objects.clear();
-		featureCache.clear();
+		if (ownFeatures) featureCache.clear();
 		store.close();
 	}
 }

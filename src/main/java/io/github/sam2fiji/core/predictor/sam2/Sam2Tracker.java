@@ -1,14 +1,17 @@
 package io.github.sam2fiji.core.predictor.sam2;
 
+import io.github.sam2fiji.core.image.FramePreprocessor;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.image.PercentileNormalization;
 import io.github.sam2fiji.core.model.ModelPackage;
 import io.github.sam2fiji.core.predictor.SessionOptions;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.predictor.TrackingSession;
 import io.github.sam2fiji.core.runtime.OnnxRuntime;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
+import io.github.sam2fiji.core.predictor.sam2.Sam2Model.ImageFeatures;
 
 /**
  * A SAM 2 package (kind "sam2", docs/model-format.md) run through ONNX Runtime: image mode and
@@ -54,13 +57,40 @@ public final class Sam2Tracker implements Tracker {
 	 */
 	@Override
 	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
-		return new Sam2Session(model, step, frames, normalization, options);
+		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam2Session(model, step, features(frames, options.imageCacheBytes()), true, options);
+	}
+
+	/** A session on image features shared with the caller's other sessions and searches on the sequence. */
+	@Override
+	public TrackingSession newSession(FrameEncodings<?> encodings, SessionOptions options) {
+		if (encodings.frames().frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam2Session(model, step, encodings.checkedFor(this), false, options);
+	}
+
+	/** Image mode: the frame in hand's features are kept (the generator searches one frame at a time). */
+	@Override
+	public ClickCandidates clickCandidates(FrameSource frames) {
+		return clickCandidates(features(frames, 0));
 	}
 
 	@Override
-	public ClickCandidates clickCandidates(FrameSource frames) {
-		if (frames.frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
-		return new Sam2ClickCandidates(model, step, frames, normalization);
+	public ClickCandidates clickCandidates(FrameEncodings<?> encodings) {
+		if (encodings.frames().frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
+		return new Sam2ClickCandidates(model, step, encodings.checkedFor(this));
+	}
+
+	/** The frames' image features (backbone levels and positional encodings) as this model computes them; 2 frames at least kept. */
+	@Override
+	public FrameEncodings<?> encodings(FrameSource frames, long budgetBytes) {
+		return features(frames, budgetBytes);
+	}
+
+	private FrameEncodings<ImageFeatures> features(FrameSource frames, long budgetBytes) {
+		Sam2Settings s = model.settings;
+		FramePreprocessor preprocessor = new FramePreprocessor(s.imageSize(), s.mean(), s.std(), normalization);
+		return new FrameEncodings<>(this, frames, budgetBytes, Sam2Session.FEATURE_CACHE_FRAMES, ImageFeatures::bytes,
+			f -> model.encodeImage(preprocessor.apply(frames.readForModel(f), frames.bitDepth())));
 	}
 
 	/** The model's input side S (frames are resized to S x S). */
