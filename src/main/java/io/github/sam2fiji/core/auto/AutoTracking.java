@@ -149,7 +149,8 @@ public final class AutoTracking {
 		int n = frames.frameCount(), every = settings.searchEvery();
 		List<ObjectPrompt> prompts = new ArrayList<>(seeds);
 		int nextId = seeds.stream().mapToInt(ObjectPrompt::objectId).max().orElse(0) + 1;
-		FrameResult[] results = new FrameResult[n];
+		// every frame's result, masks as run lengths: frame-size masks per object and frame would fill the heap
+		HeldResults results = new HeldResults(n, frames.width(), frames.height());
 		// divisions: daughters start on their frame, mothers end before it (the model may track both further)
 		Map<Integer, Integer> parents = new TreeMap<>(), startsAt = new TreeMap<>(), endsBefore = new TreeMap<>();
 		Map<Integer, Search> searches = new HashMap<>();
@@ -157,11 +158,11 @@ public final class AutoTracking {
 		boolean firstFrameSearched = false;
 		while (true) {
 			// everything known so far, tracked through the whole sequence
-			if (prompts.isEmpty()) for (int f = 0; f < n; f++) results[f] = new FrameResult(f, List.of());
+			if (prompts.isEmpty()) for (int f = 0; f < n; f++) results.hold(new FrameResult(f, List.of()));
 			else {
 				try (TrackingSession session = tracker.newSession(encodings, SessionOptions.interactive().withImageCache(0))) {
 					for (ObjectPrompt p : prompts) session.addPrompt(p);
-					session.propagate(Direction.BOTH, r -> results[r.frame()] = withinSpans(r, startsAt, endsBefore), ProgressListener.NONE, cancel);
+					session.propagate(Direction.BOTH, r -> results.hold(withinSpans(r, startsAt, endsBefore)), ProgressListener.NONE, cancel);
 				}
 				propagations++;
 			}
@@ -188,14 +189,14 @@ public final class AutoTracking {
 			// the first frame: what is found there is an object at once
 			if (!firstFrameSearched) {
 				firstFrameSearched = true;
-				List<BinaryMask> found = search(candidates, frames, 0, results[0], settings, searches, progress, cancel);
+				List<BinaryMask> found = search(candidates, frames, 0, results.get(0), settings, searches, progress, cancel);
 				for (BinaryMask m : found) prompts.add(ObjectPrompt.mask(nextId++, 0, m));
 				if (!found.isEmpty()) continue;
 			}
 			// every searched frame after it: what holds over confirmFrames searched frames is new
 			SortedMap<Integer, List<BinaryMask>> found = new TreeMap<>();
 			for (int f = every; f < n; f += every) {
-				List<BinaryMask> here = search(candidates, frames, f, results[f], settings, searches, progress, cancel);
+				List<BinaryMask> here = search(candidates, frames, f, results.get(f), settings, searches, progress, cancel);
 				if (!here.isEmpty()) found.put(f, here);
 			}
 			int lastSearched = (n - 1) / every * every;
@@ -211,7 +212,7 @@ public final class AutoTracking {
 				Optional<Divisions.Shrunk> mother = settings.divisions() ? Divisions.shrunkMother(results, f, mask, startsAt, taken) : Optional.empty();
 				if (mother.isPresent()) {
 					int g = mother.get().frame(), mum = mother.get().mother();
-					ObjectResult keptDaughter = Divisions.find(results[g], mum);
+					ObjectResult keptDaughter = Divisions.find(results.get(g), mum);
 					nextId = divide(mum, g, keptDaughter.mask(), nextId, prompts, parents, startsAt, endsBefore);
 					int other = nextId++;
 					prompts.addAll(promptsOf(other, chain, settings.confirmFrames()));
@@ -242,7 +243,7 @@ public final class AutoTracking {
 				}
 			}
 		}
-		for (int f = 0; f < n; f++) sink.accept(results[f] == null ? new FrameResult(f, List.of()) : results[f]);
+		for (int f = 0; f < n; f++) sink.accept(results.get(f) == null ? new FrameResult(f, List.of()) : results.get(f));
 		int objectCount = (int) prompts.stream().mapToInt(ObjectPrompt::objectId).distinct().count();
 		progress.progress(n, n, objectCount + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + resumed
 			+ " objects found again after a miss, " + propagations + " propagations, " + encodings.encodes() + " frame encodings for " + n + " frames");

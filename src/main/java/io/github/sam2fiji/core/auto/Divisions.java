@@ -49,15 +49,15 @@ final class Divisions {
 	 *
 	 * @param ended objects whose track has ended (divided already): not looked at
 	 */
-	static Optional<Division> firstSplit(FrameResult[] results, Set<Integer> candidates, Map<Integer, Integer> startsAt, Set<Integer> ended, int minPixels) {
-		for (int f = 0; f < results.length; f++) {
-			if (results[f] == null) continue;
-			for (ObjectResult o : results[f].objects()) {
+	static Optional<Division> firstSplit(List<FrameResult> results, Set<Integer> candidates, Map<Integer, Integer> startsAt, Set<Integer> ended, int minPixels) {
+		for (int f = 0; f < results.size(); f++) {
+			if (results.get(f) == null) continue;
+			for (ObjectResult o : results.get(f).objects()) {
 				if (!o.present() || ended.contains(o.objectId()) || !candidates.contains(o.objectId())) continue;
 				if (f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 				List<BinaryMask> parts = twoParts(o.mask(), minPixels);
 				if (parts == null || !splitAgain(results, f, o.objectId(), minPixels)) continue;
-				if (f > 0 && results[f - 1] != null && (neighbourOf(results[f - 1], o.objectId(), parts.get(0)) || neighbourOf(results[f - 1], o.objectId(), parts.get(1))))
+				if (f > 0 && results.get(f - 1) != null && (neighbourOf(results.get(f - 1), o.objectId(), parts.get(0)) || neighbourOf(results.get(f - 1), o.objectId(), parts.get(1))))
 					continue; // the mask spread over a tracked neighbour: a merge, not a division
 				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
 			}
@@ -78,9 +78,9 @@ final class Divisions {
 		return false;
 	}
 
-	private static boolean splitAgain(FrameResult[] results, int f, int id, int minPixels) {
-		for (int g = f + 1; g < results.length; g++) {
-			ObjectResult o = results[g] == null ? null : find(results[g], id);
+	private static boolean splitAgain(List<FrameResult> results, int f, int id, int minPixels) {
+		for (int g = f + 1; g < results.size(); g++) {
+			ObjectResult o = results.get(g) == null ? null : find(results.get(g), id);
 			if (o == null || !o.present()) continue;
 			return twoParts(o.mask(), minPixels) != null;
 		}
@@ -100,13 +100,13 @@ final class Divisions {
 	 * {@link #SHRUNK} of the frame before, the two together then holding at least {@link #KEPT} of
 	 * it; or none.
 	 */
-	static Optional<Shrunk> shrunkMother(FrameResult[] results, int f, BinaryMask masklet, Map<Integer, Integer> startsAt, Set<Integer> ended) {
-		if (results[f] == null) return Optional.empty();
-		for (ObjectResult o : results[f].objects()) {
+	static Optional<Shrunk> shrunkMother(List<FrameResult> results, int f, BinaryMask masklet, Map<Integer, Integer> startsAt, Set<Integer> ended) {
+		if (results.get(f) == null) return Optional.empty();
+		for (ObjectResult o : results.get(f).objects()) {
 			if (!o.present() || ended.contains(o.objectId()) || f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 			for (int g = f; g >= Math.max(1, f - LOOK_BACK); g--) {
-				ObjectResult now = results[g] == null ? null : find(results[g], o.objectId());
-				ObjectResult before = results[g - 1] == null ? null : find(results[g - 1], o.objectId());
+				ObjectResult now = results.get(g) == null ? null : find(results.get(g), o.objectId());
+				ObjectResult before = results.get(g - 1) == null ? null : find(results.get(g - 1), o.objectId());
 				if (now == null || before == null || !now.present() || !before.present()) break;
 				int was = before.mask().area(), is = now.mask().area();
 				if (is > SHRUNK * was) continue;

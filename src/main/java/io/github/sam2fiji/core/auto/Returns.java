@@ -1,5 +1,6 @@
 package io.github.sam2fiji.core.auto;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +32,7 @@ final class Returns {
 	 * @param objects the objects tracked so far
 	 * @param ended objects whose track has already ended (divided, or returned once): not looked at
 	 */
-	static Optional<Return> returning(FrameResult[] results, int f, BinaryMask masklet, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended) {
+	static Optional<Return> returning(List<FrameResult> results, int f, BinaryMask masklet, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended) {
 		int[] box = masklet.bounds();
 		if (box == null) return Optional.empty();
 		int size = size(box);
@@ -43,7 +44,7 @@ final class Returns {
 			if (ended.contains(id) || startsAt.getOrDefault(id, 0) >= f) continue;
 			int last = lastPresent(results, id, f);
 			if (last < 0 || f - last < 2 || f - last > MAX_GAP) continue;
-			int[] lastBox = Divisions.find(results[last], id).mask().bounds();
+			int[] lastBox = Divisions.find(results.get(last), id).mask().bounds();
 			if (nearSide(lastBox, masklet.width(), masklet.height(), Math.max(size, size(lastBox))) != side) continue;
 			// along the border: the same place, within a few cell sizes
 			double offset = side % 2 == 0 ? Math.abs(centre(box, 1) - centre(lastBox, 1)) : Math.abs(centre(box, 0) - centre(lastBox, 0));
@@ -56,10 +57,10 @@ final class Returns {
 	}
 
 	/** The last frame before {@code f} the object is present on, if it is absent from there up to {@code f}; else -1. */
-	private static int lastPresent(FrameResult[] results, int id, int f) {
+	private static int lastPresent(List<FrameResult> results, int id, int f) {
 		for (int g = f; g >= 0; g--) {
-			if (results[g] == null) continue;
-			ObjectResult o = Divisions.find(results[g], id);
+			if (results.get(g) == null) continue;
+			ObjectResult o = Divisions.find(results.get(g), id);
 			if (o != null && o.present() && !o.mask().isEmpty()) return g == f ? -1 : g;
 		}
 		return -1;

@@ -74,9 +74,9 @@ class BirthsTest {
 	@Test
 	void aChainStartingWhereATrackWasLostTheFrameBeforeResumesIt() {
 		BinaryMask was = square(10, 10, 8);
-		FrameResult[] results = {
+		List<FrameResult> results = List.of(
 			new FrameResult(0, List.of(new ObjectResult(1, 0, was, 0.9f, 0.9f, true), new ObjectResult(2, 0, square(25, 5, 6), 0.9f, 0.9f, true))),
-			new FrameResult(1, List.of(new ObjectResult(1, 1, BinaryMask.empty(W, H), -1f, 0f, false), new ObjectResult(2, 1, square(25, 5, 6), 0.9f, 0.9f, true))) };
+			new FrameResult(1, List.of(new ObjectResult(1, 1, BinaryMask.empty(W, H), -1f, 0f, false), new ObjectResult(2, 1, square(25, 5, 6), 0.9f, 0.9f, true))));
 		Births.Chain here = new Births.Chain(List.of(1), List.of(square(11, 10, 8)));
 		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of()));
 		Births.Chain elsewhere = new Births.Chain(List.of(1), List.of(square(0, 22, 6)));

@@ -1,0 +1,62 @@
+package io.github.sam2fiji.core.auto;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.result.FrameResult;
+import io.github.sam2fiji.core.result.ObjectResult;
+
+/**
+ * Every frame's tracking result of an automatic run, held between rounds with each object's mask as
+ * run lengths ({@link BinaryMask#toRuns()}): a frame-size byte mask per object and frame (1 MB at
+ * 1024 x 1024, absent objects included) would fill the heap on a long sequence with many cells. A
+ * frame asked for is decoded, and the few most recently asked are kept decoded, since the searches
+ * and the division, birth and return rules read a frame and its neighbours in turn. Null for a frame
+ * not set. Low-resolution logits are not held (nothing after tracking reads them).
+ */
+final class HeldResults extends AbstractList<FrameResult> {
+
+	/** Frames kept decoded: a frame, the one before and one after, and one more. */
+	private static final int DECODED_FRAMES = 4;
+
+	private record HeldObject(int objectId, float objectScore, float iou, boolean present, int[] runs) {}
+
+	private final int width, height;
+	private final List<List<HeldObject>> frames;
+	private final Map<Integer, FrameResult> decoded = new LinkedHashMap<>(8, 0.75f, true) {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<Integer, FrameResult> eldest) {
+			return size() > DECODED_FRAMES;
+		}
+	};
+
+	HeldResults(int frameCount, int width, int height) {
+		this.width = width;
+		this.height = height;
+		this.frames = new ArrayList<>(frameCount);
+		for (int f = 0; f < frameCount; f++) frames.add(null);
+	}
+
+	@Override
+	public FrameResult get(int frame) {
+		List<HeldObject> held = frames.get(frame);
+		if (held == null) return null;
+		return decoded.computeIfAbsent(frame, f -> new FrameResult(f, held.stream()
+			.map(o -> new ObjectResult(o.objectId(), f, BinaryMask.fromRuns(width, height, o.runs()), o.objectScore(), o.iou(), o.present())).toList()));
+	}
+
+	/** Holds {@code result} as its frame's, replacing what was held. */
+	void hold(FrameResult result) {
+		frames.set(result.frame(), result.objects().stream().map(o -> new HeldObject(o.objectId(), o.objectScore(), o.iou(), o.present(), o.mask().toRuns())).toList());
+		decoded.remove(result.frame());
+	}
+
+	@Override
+	public int size() {
+		return frames.size();
+	}
+}
