@@ -22,7 +22,6 @@ import io.github.sam2fiji.store.ModelStore;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
-import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
@@ -520,23 +519,14 @@ public class TrackCli implements Callable<Integer> {
 
 	private Tracked track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err)
 		throws IOException {
-		boolean console = System.console() != null;
 		String name = job.stack().getFileName().toString();
-		String[] last = { null };
-		ProgressListener progress = (done, total, message) -> {
-			last[0] = message;
-			// On a terminal, one line that updates in place.
-			if (console) {
-				err.print("\r" + name + ": " + message + " (" + done + "/" + total + ")   ");
-				err.flush();
-			}
-		};
+		ProgressLines progress = new ProgressLines(name, err, System.console() != null, System::nanoTime);
 		HyperstackTracking.Result result = job.script() != null ? HyperstackTracking.replay(tracker, job.layout(), job.script(), progress, CancellationToken.NEVER)
 			: autoSettings != null ? HyperstackTracking.autoTrack(tracker, job.layout(), job.prompts(), autoSettings, progress, CancellationToken.NEVER)
 			: HyperstackTracking.track(tracker, job.layout(), job.prompts(), dir, progress, CancellationToken.NEVER);
-		if (console) err.print("\r");
+		progress.finish();
 		// an automatic run's last word is what it found (objects, divisions, returns, propagations): kept in logs too
-		if (autoSettings != null && last[0] != null) err.println(name + ": " + last[0]);
+		if (autoSettings != null && progress.lastMessage() != null) err.println(name + ": " + progress.lastMessage());
 		ImageJTracking.doubtLines(result, 10).forEach(line -> err.println(name + ": " + line));
 		ImagePlus labels = result.labels();
 		// each output appears complete or not at all (written beside, then renamed)

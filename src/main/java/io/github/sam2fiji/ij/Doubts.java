@@ -10,8 +10,10 @@ import java.util.TreeMap;
  * Which tracked objects a person should look at, and why, from what was measured on each plane (the
  * verification step of SAM 2's data engine, where doubtful masklets go to people to refine): the
  * model was unsure on some frame (low predicted IoU), the mask's area jumped between consecutive
- * frames (a merge, a split, a lost object), the object was seen on only a few frames, or it vanished
- * and came back. Works for clicked and automatic tracking alike.
+ * frames (a merge, a split, a lost object), the object was shown where the model's object score did
+ * not say present (a SAM 1 interface model's held mask: the last mask it found, kept over frames where
+ * it found none), the object was seen on only a few frames, or it vanished and came back. Works for
+ * clicked and automatic tracking alike.
  */
 public final class Doubts {
 
@@ -19,10 +21,12 @@ public final class Doubts {
 	 * @param minIou a predicted IoU below this on any frame is doubtful
 	 * @param areaJump an area growing or shrinking by more than this factor from one frame to the next
 	 * @param minFrames an object present on fewer frames (in a sequence at least this long)
+	 * @param minObjectScore an object shown on a frame where its object score is at most this is
+	 *          doubtful (0: the model did not say present there)
 	 */
-	public record Thresholds(double minIou, double areaJump, int minFrames) {
+	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore) {
 		public static Thresholds defaults() {
-			return new Thresholds(0.8, 1.8, 3);
+			return new Thresholds(0.8, 1.8, 3, 0);
 		}
 	}
 
@@ -52,6 +56,10 @@ public final class Doubts {
 				ObjectMeasurement leastSure = frames.values().stream().filter(m -> m.area() > 0).min((a, b) -> Float.compare(a.iou(), b.iou())).orElseThrow();
 				if (leastSure.iou() < th.minIou())
 					reasons.add(String.format(Locale.ROOT, "predicted IoU %.2f on frame %d", leastSure.iou(), alongT ? leastSure.t() : leastSure.z()));
+				List<Integer> unsure = frames.values().stream().filter(m -> m.area() > 0 && m.objectScore() <= th.minObjectScore()).map(m -> alongT ? m.t() : m.z()).toList();
+				if (!unsure.isEmpty())
+					reasons.add(String.format(Locale.ROOT, "object score %s %.2f on %s (shown, not found by the model there)", th.minObjectScore() == 0 ? "not above" : "at most",
+						th.minObjectScore(), framesText(unsure)));
 				double worst = 1;
 				int worstFrom = -1;
 				for (int i = 1; i < present.size(); i++) {
@@ -74,5 +82,17 @@ public final class Doubts {
 			if (!reasons.isEmpty()) doubts.put(object.getKey(), reasons);
 		}
 		return doubts;
+	}
+
+	/** "frame 4", "frames 4 to 6", "frames 4 to 6, 9": ascending frame numbers as runs. */
+	static String framesText(List<Integer> frames) {
+		List<String> runs = new ArrayList<>();
+		for (int i = 0; i < frames.size();) {
+			int j = i;
+			while (j + 1 < frames.size() && frames.get(j + 1) == frames.get(j) + 1) j++;
+			runs.add(j == i ? String.valueOf(frames.get(i)) : frames.get(i) + " to " + frames.get(j));
+			i = j + 1;
+		}
+		return (frames.size() == 1 ? "frame " : "frames ") + String.join(", ", runs);
 	}
 }

@@ -32,6 +32,22 @@ class DoubtsTest {
 	}
 
 	@Test
+	void aMaskShownWhereTheModelDidNotSayPresentIsDoubtful() {
+		// a SAM 1 interface model's held mask: its last mask kept (object score 0) where it found none
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 8; t++) {
+			boolean held = t == 3 || t == 4 || t == 7;
+			ms.add(new ObjectMeasurement(5, 1, t, 400, 10, 10, held ? 0f : 0.93f, 0.93f, true));
+			ms.add(new ObjectMeasurement(6, 1, t, t == 2 ? 0 : 400, 10, 10, t == 2 ? -1f : 0.93f, t == 2 ? 0f : 0.93f, t != 2)); // absent: no mask shown
+		}
+		Map<Integer, List<String>> doubts = Doubts.of(ms, true, Doubts.Thresholds.defaults());
+		assertEquals(List.of("object score not above 0.00 on frames 3 to 4, 7 (shown, not found by the model there)"), doubts.get(5));
+		assertEquals(List.of("gone on frame 2, then back"), doubts.get(6));
+		assertEquals("frame 4", Doubts.framesText(List.of(4)));
+		assertEquals("frames 1 to 3, 5, 8 to 9", Doubts.framesText(List.of(1, 2, 3, 5, 8, 9)));
+	}
+
+	@Test
 	void framesAreAlongTheTrackingAxis() {
 		List<ObjectMeasurement> ms = new ArrayList<>();
 		for (int z = 1; z <= 4; z++) ms.add(new ObjectMeasurement(1, z, 1, z == 3 ? 0 : 200, 5, 5, 0.9f, 0.9f, z != 3));

@@ -121,14 +121,15 @@ final class Births {
 	 */
 	static Optional<Integer> resumed(List<FrameResult> results, Chain chain, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended) {
 		int f = chain.first();
-		if (f == 0 || results.get(f - 1) == null) return Optional.empty();
+		FrameResult previous = f == 0 ? null : results.get(f - 1);
+		if (previous == null) return Optional.empty();
 		BinaryMask masklet = chain.firstMask();
 		Integer best = null;
 		long bestShared = 0;
-		for (ObjectResult before : results.get(f - 1).objects()) {
+		for (ObjectResult before : previous.objects()) {
 			int id = before.objectId();
 			if (!objects.contains(id) || ended.contains(id) || !before.present() || startsAt.getOrDefault(id, 0) > f - 1) continue;
-			ObjectResult now = results.get(f) == null ? null : Divisions.find(results.get(f), id);
+			ObjectResult now = Divisions.find(results, f, id);
 			if (now != null && now.present() && !now.mask().isEmpty()) continue;
 			long shared = AutomaticMasks.shared(masklet, before.mask());
 			if (shared >= RESUMES * masklet.area() && shared > bestShared) {

@@ -51,13 +51,15 @@ final class Divisions {
 	 */
 	static Optional<Division> firstSplit(List<FrameResult> results, Set<Integer> candidates, Map<Integer, Integer> startsAt, Set<Integer> ended, int minPixels) {
 		for (int f = 0; f < results.size(); f++) {
-			if (results.get(f) == null) continue;
-			for (ObjectResult o : results.get(f).objects()) {
+			FrameResult here = results.get(f);
+			if (here == null) continue;
+			FrameResult previous = f > 0 ? results.get(f - 1) : null;
+			for (ObjectResult o : here.objects()) {
 				if (!o.present() || ended.contains(o.objectId()) || !candidates.contains(o.objectId())) continue;
 				if (f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 				List<BinaryMask> parts = twoParts(o.mask(), minPixels);
 				if (parts == null || !splitAgain(results, f, o.objectId(), minPixels)) continue;
-				if (f > 0 && results.get(f - 1) != null && (neighbourOf(results.get(f - 1), o.objectId(), parts.get(0)) || neighbourOf(results.get(f - 1), o.objectId(), parts.get(1))))
+				if (previous != null && (neighbourOf(previous, o.objectId(), parts.get(0)) || neighbourOf(previous, o.objectId(), parts.get(1))))
 					continue; // the mask spread over a tracked neighbour: a merge, not a division
 				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
 			}
@@ -80,7 +82,7 @@ final class Divisions {
 
 	private static boolean splitAgain(List<FrameResult> results, int f, int id, int minPixels) {
 		for (int g = f + 1; g < results.size(); g++) {
-			ObjectResult o = results.get(g) == null ? null : find(results.get(g), id);
+			ObjectResult o = find(results, g, id);
 			if (o == null || !o.present()) continue;
 			return twoParts(o.mask(), minPixels) != null;
 		}
@@ -101,12 +103,12 @@ final class Divisions {
 	 * it; or none.
 	 */
 	static Optional<Shrunk> shrunkMother(List<FrameResult> results, int f, BinaryMask masklet, Map<Integer, Integer> startsAt, Set<Integer> ended) {
-		if (results.get(f) == null) return Optional.empty();
-		for (ObjectResult o : results.get(f).objects()) {
+		FrameResult here = results.get(f);
+		if (here == null) return Optional.empty();
+		for (ObjectResult o : here.objects()) {
 			if (!o.present() || ended.contains(o.objectId()) || f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 			for (int g = f; g >= Math.max(1, f - LOOK_BACK); g--) {
-				ObjectResult now = results.get(g) == null ? null : find(results.get(g), o.objectId());
-				ObjectResult before = results.get(g - 1) == null ? null : find(results.get(g - 1), o.objectId());
+				ObjectResult now = find(results, g, o.objectId()), before = find(results, g - 1, o.objectId());
 				if (now == null || before == null || !now.present() || !before.present()) break;
 				int was = before.mask().area(), is = now.mask().area();
 				if (is > SHRUNK * was) continue;
@@ -116,6 +118,12 @@ final class Divisions {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Object {@code id} on frame {@code frame}, or null when that frame has no result (yet) or not the object. */
+	static ObjectResult find(List<FrameResult> results, int frame, int id) {
+		FrameResult r = results.get(frame);
+		return r == null ? null : find(r, id);
 	}
 
 	static ObjectResult find(FrameResult r, int id) {

@@ -44,7 +44,7 @@ final class Returns {
 			if (ended.contains(id) || startsAt.getOrDefault(id, 0) >= f) continue;
 			int last = lastPresent(results, id, f);
 			if (last < 0 || f - last < 2 || f - last > MAX_GAP) continue;
-			int[] lastBox = Divisions.find(results.get(last), id).mask().bounds();
+			int[] lastBox = Divisions.find(results, last, id).mask().bounds();
 			if (nearSide(lastBox, masklet.width(), masklet.height(), Math.max(size, size(lastBox))) != side) continue;
 			// along the border: the same place, within a few cell sizes
 			double offset = side % 2 == 0 ? Math.abs(centre(box, 1) - centre(lastBox, 1)) : Math.abs(centre(box, 0) - centre(lastBox, 0));
@@ -59,8 +59,7 @@ final class Returns {
 	/** The last frame before {@code f} the object is present on, if it is absent from there up to {@code f}; else -1. */
 	private static int lastPresent(List<FrameResult> results, int id, int f) {
 		for (int g = f; g >= 0; g--) {
-			if (results.get(g) == null) continue;
-			ObjectResult o = Divisions.find(results.get(g), id);
+			ObjectResult o = Divisions.find(results, g, id);
 			if (o != null && o.present() && !o.mask().isEmpty()) return g == f ? -1 : g;
 		}
 		return -1;

@@ -64,7 +64,6 @@ public final class Sam2Tracker implements Tracker {
 	/** A session on image features shared with the caller's other sessions and searches on the sequence. */
 	@Override
 	public TrackingSession newSession(FrameEncodings<?> encodings, SessionOptions options) {
-		if (encodings.frames().frameCount() < 1) throw new IllegalArgumentException("The sequence has no frames");
 		return new Sam2Session(model, step, encodings.checkedFor(this), false, options);
 	}
 
