@@ -24,14 +24,14 @@ import java.util.stream.Stream;
  * <li>{@code sample}: the name of the row's outputs (default: the stack's file name without
  * extension); unique;</li>
  * <li>{@code axis} (auto|t|z), {@code channel}, {@code auto_grid}, {@code auto_every},
- * {@code auto_foreground} (yes|no), {@code gt} (a CTC ground-truth folder: the result is scored).</li>
+ * {@code auto_foreground}, {@code auto_skip_found} (yes|no), {@code gt} (a CTC ground-truth folder: the result is scored).</li>
  * </ul>
  * Blank optional cells take track's defaults. Unknown columns are refused, so a typo never silently
  * drops a setting.
  */
 record SampleSheet(Path file, List<Sample> samples) {
 
-	static final List<String> COLUMNS = List.of("sample", "stack", "prompts", "model", "axis", "channel", "auto_grid", "auto_every", "auto_foreground", "gt");
+	static final List<String> COLUMNS = List.of("sample", "stack", "prompts", "model", "axis", "channel", "auto_grid", "auto_every", "auto_foreground", "auto_skip_found", "gt");
 
 	/** One row, with paths resolved. */
 	record Sample(int row, String name, Path stack, String prompts, String model, Map<String, String> options) {
@@ -57,6 +57,9 @@ record SampleSheet(Path file, List<Sample> samples) {
 					case "auto_every" -> a.addAll(List.of("--auto-every", value));
 					case "auto_foreground" -> {
 						if (yes(value)) a.add("--auto-foreground");
+					}
+					case "auto_skip_found" -> {
+						if (yes(value)) a.add("--auto-skip-found");
 					}
 					case "gt" -> a.addAll(List.of("--gt", value));
 					default -> throw new IllegalStateException(key);
@@ -111,8 +114,9 @@ record SampleSheet(Path file, List<Sample> samples) {
 			Map<String, String> options = new LinkedHashMap<>();
 			for (Map.Entry<String, String> e : row.entrySet()) {
 				if (e.getValue().isEmpty()) continue;
-				if (e.getKey().equals("auto_foreground") && !yes(e.getValue()) && !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
-					throw new IllegalArgumentException(where + "auto_foreground is yes or no, got '" + e.getValue() + "'");
+				if (List.of("auto_foreground", "auto_skip_found").contains(e.getKey()) && !yes(e.getValue())
+					&& !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
+					throw new IllegalArgumentException(where + e.getKey() + " is yes or no, got '" + e.getValue() + "'");
 				options.put(e.getKey(), e.getKey().equals("gt") ? base.resolve(e.getValue()).normalize().toString() : e.getValue());
 			}
 			samples.add(new Sample(i - 1, name, stack, prompts, model, options));

@@ -93,6 +93,10 @@ public class TrackCli implements Callable<Integer> {
 		+ "objects darker than the background are then not found")
 	private boolean autoForeground;
 
+	@Option(names = "--auto-skip-found", description = "--auto: a grid click that falls in a mask already found on that frame is not decoded: several times "
+		+ "faster where cells are large (many clicks each); what is found may differ from decoding every click (off by default, as SAM)")
+	private boolean autoSkipFound;
+
 	@Option(names = "--auto-divisions", negatable = true, defaultValue = "true", fallbackValue = "true",
 		description = "--auto: find divisions (a mask splitting in two, or a new object next to one that shrank): the mother's track ends, two daughters "
 			+ "start with it as parent (default: on; --no-auto-divisions keeps a dividing cell one object)")
@@ -168,7 +172,7 @@ public class TrackCli implements Callable<Integer> {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid), autoEvery, autoForeground, autoDivisions, autoConfirm) : null;
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound), autoEvery, autoForeground, autoDivisions, autoConfirm) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);

@@ -43,6 +43,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Click only on the bright foreground")
 	private boolean foreground_only = false;
 
+	@Parameter(label = "Skip clicks inside masks already found (faster on large cells; may find other masks)")
+	private boolean skip_found = false;
+
 	@Parameter(label = "Divisions (daughters with their mother as parent)")
 	private boolean divisions = true;
 
@@ -67,7 +70,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 
 	@Override
 	public void run() {
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points), search_every, foreground_only, divisions, confirm_frames);
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found), search_every, foreground_only, divisions, confirm_frames);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());

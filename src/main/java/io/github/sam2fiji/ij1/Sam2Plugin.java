@@ -75,6 +75,8 @@ public class Sam2Plugin implements PlugIn {
 			gd.addNumericField("Confirm_frames", macro ? AutoTracking.Settings.CONFIRM_FRAMES : Prefs.get(PREFS + "confirm_frames", AutoTracking.Settings.CONFIRM_FRAMES), 0, 4,
 				"searched frames a new object must hold");
 			gd.addCheckbox("Foreground_only (click only on bright pixels: fluorescence)", !macro && Prefs.get(PREFS + "foreground_only", false));
+			gd.addCheckbox("Skip_found (no click decoded inside a mask found: faster on large cells, may find other masks)",
+				!macro && Prefs.get(PREFS + "skip_found", false));
 			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
 			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
 		}
@@ -103,6 +105,7 @@ public class Sam2Plugin implements PlugIn {
 		String direction = segment || auto ? "both" : gd.getNextChoice();
 		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
 		boolean foregroundOnly = auto && gd.getNextBoolean();
+		boolean skipFound = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
@@ -132,6 +135,7 @@ public class Sam2Plugin implements PlugIn {
 				Prefs.set(PREFS + "search_every", searchEvery);
 				Prefs.set(PREFS + "confirm_frames", confirmFrames);
 				Prefs.set(PREFS + "foreground_only", foregroundOnly);
+				Prefs.set(PREFS + "skip_found", skipFound);
 				Prefs.set(PREFS + "divisions", divisions);
 			}
 		}
@@ -149,7 +153,7 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints), searchEvery, foregroundOnly, divisions, confirmFrames)) : ImageJTracking.prepare(request);
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound), searchEvery, foregroundOnly, divisions, confirmFrames)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));
 			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));

