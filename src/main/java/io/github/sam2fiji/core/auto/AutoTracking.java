@@ -139,11 +139,19 @@ public final class AutoTracking {
 		ProgressListener progress, CancellationToken cancel) {
 		// every round tracks and searches the same frames: their encodings are made once and shared
 		try (FrameEncodings<?> encodings = tracker.encodings(frames, settings.imageCacheBytes())) {
-			return track(tracker, encodings, tracker.clickCandidates(encodings), seeds, settings, sink, progress, cancel);
+			// a frame searched again after a round decodes only the clicks it did not decode before
+			RememberedClicks clicks = new RememberedClicks(tracker.clickCandidates(encodings), frames.width(), frames.height(), settings.masks().minPredictedIou(),
+				settings.masks().minStability(), clickMemoryBytes());
+			return track(tracker, encodings, clicks, seeds, settings, sink, progress, cancel);
 		}
 	}
 
-	private static Result track(Tracker tracker, FrameEncodings<?> encodings, ClickCandidates candidates, List<ObjectPrompt> seeds, Settings settings,
+	/** RAM for the clicks' remembered answers (run lengths): an eighth of the heap, at most 256 MB. */
+	static long clickMemoryBytes() {
+		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+	}
+
+	private static Result track(Tracker tracker, FrameEncodings<?> encodings, RememberedClicks candidates, List<ObjectPrompt> seeds, Settings settings,
 		Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
 		FrameSource frames = encodings.frames();
 		int n = frames.frameCount(), every = settings.searchEvery();
@@ -246,7 +254,7 @@ public final class AutoTracking {
 		for (int f = 0; f < n; f++) sink.accept(results.get(f) == null ? new FrameResult(f, List.of()) : results.get(f));
 		int objectCount = (int) prompts.stream().mapToInt(ObjectPrompt::objectId).distinct().count();
 		progress.progress(n, n, objectCount + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + resumed
-			+ " objects found again after a miss, " + propagations + " propagations, " + encodings.encodes() + " frame encodings for " + n + " frames");
+			+ " objects found again after a miss, " + propagations + " propagations, " + encodings.encodes() + " frame encodings for " + n + " frames, " + candidates.decoded() + " clicks decoded");
 		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents), encodings.encodes());
 	}
 
