@@ -93,8 +93,8 @@ public class TrackCli implements Callable<Integer> {
 		+ "objects darker than the background are then not found")
 	private boolean autoForeground;
 
-	@Option(names = "--auto-skip-found", description = "--auto: a grid click that falls in a mask already found on that frame is not decoded: several times "
-		+ "faster where cells are large (many clicks each); what is found may differ from decoding every click (off by default, as SAM)")
+	@Option(names = "--auto-skip-found", description = "--auto: a grid click that falls in a mask already found on that frame is not decoded: faster "
+		+ "where large cells are found (many clicks each); what is found may differ from decoding every click (off by default, as SAM)")
 	private boolean autoSkipFound;
 
 	@Option(names = "--auto-divisions", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -31,8 +31,8 @@ public final class AutomaticMasks {
 	 * @param maxShared a candidate sharing more than this fraction of its area with better ones (or
 	 *          with the known objects) is a part or a repeat of them
 	 * @param skipFound a click that falls in a candidate already kept on the frame is not decoded
-	 *          (off: every click, as SAM's generator). Much faster where objects are large (many
-	 *          clicks each), but what is found may differ: a skipped click might have given a better
+	 *          (off: every click, as SAM's generator). Faster where large objects are found (many
+	 *          clicks each; where few candidates pass the bars there is little to skip), but what is found may differ: a skipped click might have given a better
 	 *          mask of that object, or another object under it
 	 */
 	public record Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared,
@@ -44,12 +44,12 @@ public final class AutomaticMasks {
 			if (maxShared < 0 || maxShared > 1) throw new IllegalArgumentException("max shared fraction must be in [0, 1], got " + maxShared);
 		}
 
-		/** SAM's generator defaults, and objects from 16 pixels to a quarter of the frame. */
 		/** Every click decoded ({@code skipFound} off). */
 		public Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared) {
 			this(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, false);
 		}
 
+		/** SAM's generator defaults, and objects from 16 pixels to a quarter of the frame. */
 		public static Settings defaults() {
 			return new Settings(32, 0.88, 0.95, 16, 0.25, 0.5);
 		}
