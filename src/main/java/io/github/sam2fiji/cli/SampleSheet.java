@@ -114,6 +114,8 @@ record SampleSheet(Path file, List<Sample> samples) {
 			Map<String, String> options = new LinkedHashMap<>();
 			for (Map.Entry<String, String> e : row.entrySet()) {
 				if (e.getValue().isEmpty()) continue;
+				if (e.getKey().startsWith("auto_") && !"auto".equals(prompts))
+					throw new IllegalArgumentException(where + e.getKey() + " is for automatic mode (prompts auto), but this sample's prompts are " + prompts);
 				if (List.of("auto_foreground", "auto_skip_found").contains(e.getKey()) && !yes(e.getValue())
 					&& !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
 					throw new IllegalArgumentException(where + e.getKey() + " is yes or no, got '" + e.getValue() + "'");

