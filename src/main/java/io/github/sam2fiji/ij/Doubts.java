@@ -76,8 +76,7 @@ public final class Doubts {
 					reasons.add("present on " + present.size() + " frame" + (present.size() == 1 ? "" : "s") + " only");
 				for (int i = 1; i < present.size(); i++)
 					if (present.get(i) > present.get(i - 1) + 1)
-						reasons.add("gone on frame" + (present.get(i) - present.get(i - 1) > 2 ? "s " + (present.get(i - 1) + 1) + " to " + (present.get(i) - 1)
-							: " " + (present.get(i - 1) + 1)) + ", then back");
+						reasons.add("gone on " + framesText(java.util.stream.IntStream.range(present.get(i - 1) + 1, present.get(i)).boxed().toList()) + ", then back");
 			}
 			if (!reasons.isEmpty()) doubts.put(object.getKey(), reasons);
 		}
