@@ -15,8 +15,9 @@ The package records the correction policy sessions use by default (--corrections
 (the default: a prompt on an already tracked frame becomes a conditioning frame, so re-propagation
 keeps it; the official add_all_frames_to_correct_as_cond=True) or "official" (the official
 predictor's default, False).
---fused-attention writes the memory attention with ONNX Runtime's fused MultiHeadAttention operator
-(see fuse_attention; measured in docs/sam2-java-runtime.md).
+--fused-attention writes the memory attention and Hiera's attention blocks with ONNX Runtime's fused
+MultiHeadAttention operator (see fuse_attention and fused_hiera_attention; measured in
+docs/sam2-java-runtime.md and docs/performance.md).
 
 --template writes a weight-free graph template instead (docs/model-template.md): the graphs are
 exported without constant folding, so every checkpoint tensor stays an untransformed initializer
@@ -28,7 +29,9 @@ into one initializer and every initializer maps to exactly one key.
 
 import argparse
 import collections
+import contextlib
 import hashlib
+import importlib
 import inspect
 import json
 import math
@@ -75,6 +78,51 @@ class ImageEncoderGraph(nn.Module):
         out = self.model.forward_image(image)
         fpn, pos = out["backbone_fpn"], out["vision_pos_enc"]
         return fpn[0], fpn[1], fpn[-1], pos[-1]
+
+
+class _HieraAttentionOp(torch.autograd.Function):
+    """softmax(q k^T / sqrt(d)) v per head on q, k, v [B, N, heads x d]; exported as ONNX Runtime's
+    com.microsoft MultiHeadAttention (the same computation in one kernel: no score matrix, no head
+    transposes)."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, num_heads):
+        B, Nq, D = q.shape
+        heads = lambda x: x.reshape(B, x.shape[1], num_heads, D // num_heads).transpose(1, 2)  # noqa: E731
+        out = sam2_official.plain_attention(heads(q), heads(k), heads(v))
+        return out.transpose(1, 2).reshape(B, Nq, D)
+
+    @staticmethod
+    def symbolic(g, q, k, v, num_heads):
+        out = g.op("com.microsoft::MultiHeadAttention", q, k, v, num_heads_i=num_heads)
+        out.setType(q.type())
+        return out
+
+
+def _hiera_attention_forward(self, x):
+    """hieradet.MultiScaleAttention.forward with the attention through _HieraAttentionOp: the same
+    projections, pooling and reshapes as the official code, heads kept in the channel dimension."""
+    B, H, W, _ = x.shape
+    qkv = self.qkv(x).reshape(B, H * W, 3, self.num_heads, -1)
+    q, k, v = torch.unbind(qkv, 2)
+    if self.q_pool:
+        q = importlib.import_module("sam2.modeling.backbones.hieradet").do_pool(q.reshape(B, H, W, -1), self.q_pool)
+        H, W = q.shape[1:3]
+    q = q.reshape(B, H * W, -1)
+    x = _HieraAttentionOp.apply(q, k.reshape(B, k.shape[1], -1), v.reshape(B, v.shape[1], -1), self.num_heads)
+    return self.proj(x.reshape(B, H, W, -1))
+
+
+@contextlib.contextmanager
+def fused_hiera_attention():
+    """Hiera's attention blocks (windowed and global) exported through _HieraAttentionOp."""
+    hieradet = importlib.import_module("sam2.modeling.backbones.hieradet")
+    saved = hieradet.MultiScaleAttention.forward
+    hieradet.MultiScaleAttention.forward = _hiera_attention_forward
+    try:
+        yield
+    finally:
+        hieradet.MultiScaleAttention.forward = saved
 
 
 def mix_no_object_pointer(model, pointers, object_score_logits):
@@ -466,6 +514,12 @@ def fuse_attention(path):
     return fused
 
 
+def count_nodes(path, op_type):
+    import onnx
+
+    return sum(1 for n in onnx.load(str(path), load_external_data=False).graph.node if n.op_type == op_type)
+
+
 def io_spec(names, tensors, dynamic):
     spec = {}
     for name, tensor in zip(names, tensors):
@@ -636,9 +690,13 @@ def export(args, model=None, source_note=None):
         # image encoder, on a real-looking normalised frame
         image = rand(1, 3, S, S)
         enc = ImageEncoderGraph(model).eval()
-        hr0, hr1, vision_feat, vision_pos = record(
-            "image_encoder", enc, [image], ["image"],
-            ["high_res_feat0", "high_res_feat1", "vision_feat", "vision_pos"], {})
+        with fused_hiera_attention() if args.fused_attention else contextlib.nullcontext():
+            hr0, hr1, vision_feat, vision_pos = record(
+                "image_encoder", enc, [image], ["image"],
+                ["high_res_feat0", "high_res_feat1", "vision_feat", "vision_pos"], {})
+        if args.fused_attention:
+            graphs["image_encoder"]["fused_attention"] = count_nodes(out / "image_encoder.onnx", "MultiHeadAttention")
+            print(f"image_encoder: {graphs['image_encoder']['fused_attention']} Hiera attentions through com.microsoft MultiHeadAttention", flush=True)
         with sam2_official.use_plain_attention():
             ref = model.forward_image(image)
         check.add("image_encoder", "image_encoder.onnx", {"image": image},
@@ -972,9 +1030,9 @@ def parse_args(argv=None):
     p.add_argument("--force", action="store_true", help="overwrite a non-empty --out")
     p.add_argument("--sam2-path", help="folder holding the official sam2/ package (else PYTHONPATH)")
     p.add_argument("--fused-attention", action="store_true",
-                   help="memory attention with ONNX Runtime's fused com.microsoft MultiHeadAttention instead of "
-                        "MatMul-Softmax-MatMul: same outputs, far less memory per call at 1024 (the score matrix is never "
-                        "held); runs only in ONNX Runtime")
+                   help="memory attention and Hiera's attention blocks (image encoder) with ONNX Runtime's fused "
+                        "com.microsoft MultiHeadAttention instead of MatMul-Softmax-MatMul: same outputs, far less memory "
+                        "per call at 1024 (the score matrix is never held), faster; runs only in ONNX Runtime")
     p.add_argument("--threads", type=int, default=2, help="torch and ONNX Runtime threads (default 2)")
     p.add_argument("--skip-self-check", action="store_true", help="do not run the graphs in ONNX Runtime (no Java)")
     p.add_argument("--self-check-dir", help="keep the self-check inputs and outputs (.npy) in this folder")

@@ -9,6 +9,11 @@ import java.util.stream.Stream;
 public final class TinyTemplate {
 
 	public static final Path FOLDER = Path.of("test-data/sam2-tiny/template");
+	/**
+	 * The same architecture exported with --fused-attention: Hiera's attention blocks and the memory
+	 * attention through ONNX Runtime's MultiHeadAttention (the fast graphs; constants shared with FOLDER).
+	 */
+	public static final Path FUSED_FOLDER = Path.of("test-data/sam2-tiny/template-fused");
 	/** The template's {@code constants_dir} is "../constants": the shared constants beside it. */
 	public static final Path CONSTANTS = FOLDER.resolveSibling("constants");
 

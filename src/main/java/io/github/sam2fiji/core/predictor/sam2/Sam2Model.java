@@ -68,8 +68,6 @@ final class Sam2Model implements AutoCloseable {
 	private final Map<String, long[]> timings = new java.util.LinkedHashMap<>();
 	/** Told of every graph call before and after it runs (the benchmark's per-graph resident memory); none by default. */
 	private GraphCallListener callListener = GraphCallListener.NONE;
-	/** (memories, pointers) of each memory_attention call -> calls, for the benchmark's FLOP floor. */
-	private final Map<List<Integer>, Integer> attentionSizes = new java.util.LinkedHashMap<>();
 
 	Sam2Model(ModelPackage model, OnnxRuntime runtime) {
 		if (!"sam2".equals(model.kind()))
@@ -254,7 +252,6 @@ final class Sam2Model implements AutoCloseable {
 			in.put("memory_pos", inputs.floats("memory_attention/memory_pos", memoryPos, 1, memories, m, h, h));
 			in.put("object_pointers", inputs.floats("memory_attention/object_pointers", objectPointers, 1, pointers, c));
 			in.put("object_pointer_tpos", inputs.floats("memory_attention/object_pointer_tpos", pointerTpos, pointers));
-			attentionSizes.merge(List.of(memories, pointers), 1, Integer::sum);
 			try (OrtSession.Result r = timed("memory_attention", memoryAttention, in)) {
 				return out(r, "pix_feat_with_mem");
 			}
@@ -290,10 +287,6 @@ final class Sam2Model implements AutoCloseable {
 		return copy;
 	}
 
-	/** (memories, pointers) -> number of memory_attention calls with those counts since the model was opened (a copy). */
-	Map<List<Integer>, Integer> attentionSizes() {
-		return new java.util.LinkedHashMap<>(attentionSizes);
-	}
 
 	private static float[] out(OrtSession.Result result, String name) throws OrtException {
 		return OrtTensors.floats((OnnxTensor) result.get(name).orElseThrow(() -> new ModelFormatException("Graph output '" + name + "' missing")));

@@ -107,11 +107,6 @@ public final class Sam2Tracker implements Tracker {
 		model.setCallListener(listener);
 	}
 
-	/** (memories, pointers) -> memory-attention calls with those counts since the tracker was opened (benchmark). */
-	java.util.Map<java.util.List<Integer>, Integer> attentionCallSizes() {
-		return model.attentionSizes();
-	}
-
 	@Override
 	public String describe() {
 		return model.name() + " (" + family + ", video memory, " + imageSize() + " px) on " + runtime.describe();

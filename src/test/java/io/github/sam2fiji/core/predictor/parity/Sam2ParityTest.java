@@ -57,9 +57,26 @@ class Sam2ParityTest {
 	 */
 	@TestFactory
 	Stream<DynamicTest> everyReferenceCaseOnAPackageConvertedInJava(@TempDir Path tmp) throws IOException {
+		return everyCaseConvertedThrough(io.github.sam2fiji.testing.TinyTemplate.FOLDER, tmp);
+	}
+
+	/**
+	 * The same cases through the fused template (--fused-attention: Hiera's windowed and global
+	 * attention and the memory attention as ONNX Runtime's MultiHeadAttention, the fast graphs):
+	 * the fast export keeps the official masks and logits.
+	 */
+	@TestFactory
+	Stream<DynamicTest> everyReferenceCaseWithFusedAttention(@TempDir Path tmp) throws IOException {
+		for (String graph : List.of("image_encoder.onnx", "memory_attention.onnx"))
+			assertTrue(new String(java.nio.file.Files.readAllBytes(io.github.sam2fiji.testing.TinyTemplate.FUSED_FOLDER.resolve(graph)), java.nio.charset.StandardCharsets.ISO_8859_1)
+				.contains("MultiHeadAttention"), graph + " of the fused template has no fused attention (re-run test-data/sam2-tiny/make.sh)");
+		return everyCaseConvertedThrough(io.github.sam2fiji.testing.TinyTemplate.FUSED_FOLDER, tmp);
+	}
+
+	private static Stream<DynamicTest> everyCaseConvertedThrough(Path template, Path tmp) throws IOException {
 		Path converted = tmp.resolve("converted");
 		try (TorchCheckpoint checkpoint = TorchCheckpoint.open(Path.of("test-data/checkpoints/sam2_tiny_reference.pt"), CancellationToken.NEVER)) {
-			CheckpointConverter.convert(checkpoint, ModelTemplate.open(io.github.sam2fiji.testing.TinyTemplate.FOLDER), converted,
+			CheckpointConverter.convert(checkpoint, ModelTemplate.open(template), converted,
 				new CheckpointConverter.Options("sam2-tiny-reference-converted", false, null), (d, t, m) -> {}, CancellationToken.NEVER);
 		}
 		List<DynamicTest> tests = new ArrayList<>();

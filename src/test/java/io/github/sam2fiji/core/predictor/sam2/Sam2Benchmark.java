@@ -21,7 +21,9 @@ import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
-import io.github.sam2fiji.core.runtime.OnnxRuntime;
+import io.github.sam2fiji.core.runtime.GemmRate;
+import io.github.sam2fiji.core.runtime.GraphProfile;
+import io.github.sam2fiji.core.runtime.Roofline;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 
 /**
@@ -30,10 +32,11 @@ import io.github.sam2fiji.core.runtime.RuntimeOptions;
  * propagation, the time per graph, peak resident memory (VmHWM). One object count per JVM, so
  * the peak memory belongs to that count.
  *
- * Arguments: model-folder objects frames threads [frames-out-dir [masks-out-dir]] [--floor graphs-dir];
+ * Arguments: model-folder objects frames threads [frames-out-dir [masks-out-dir]] [--roofline profile-dir matmul-graph];
  * object 1's mask of each frame goes to masks-out-dir/t.raw (one byte per pixel) for comparison with
- * the official run. With --floor (graphs from scripts/attention_floor_graphs.py) the JSON also
- * carries the memory-attention FLOP floor of the run's calls ({@link AttentionFloor}).
+ * the official run. With --roofline the run is profiled by ONNX Runtime and the JSON also carries
+ * every graph against the machine's matmul rate ({@link Roofline}; matmul-graph:
+ * test-data/roofline/matmul.onnx).
  * <p>
  * Long mode, {@code --long model-folder frames threads}: tracks one object through that many
  * frames, generated when read (nothing written), and prints one JSON line every 100 frames and at
@@ -107,10 +110,11 @@ public final class Sam2Benchmark {
 			return;
 		}
 		List<String> positional = new ArrayList<>(List.of(args));
-		Path floorGraphs = null;
-		int flag = positional.indexOf("--floor");
+		Path profiles = null, matmul = null;
+		int flag = positional.indexOf("--roofline");
 		if (flag >= 0) {
-			floorGraphs = Path.of(positional.remove(flag + 1));
+			matmul = Path.of(positional.remove(flag + 2));
+			profiles = Files.createDirectories(Path.of(positional.remove(flag + 1)));
 			positional.remove(flag);
 		}
 		args = positional.toArray(String[]::new);
@@ -122,7 +126,9 @@ public final class Sam2Benchmark {
 		List<Double> perFrame = new ArrayList<>();
 		long[] last = { 0 };
 		List<Integer> areas = new ArrayList<>();
-		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), new RuntimeOptions(false, threads));
+		RuntimeOptions runtime = new RuntimeOptions(false, threads, profiles);
+		String line;
+		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), runtime);
 			Sam2Session session = (Sam2Session) tracker.newSession(frames, BENCH_SESSION)) {
 			GraphPeaks graphPeaks = new GraphPeaks();
 			tracker.setGraphCallListener(graphPeaks);
@@ -131,7 +137,6 @@ public final class Sam2Benchmark {
 				session.addPrompt(ObjectPrompt.points(k + 1, 0, List.of(new PointPrompt(frames.cx(k, 0), frames.cy(k, 0), true))));
 			double promptSeconds = (System.nanoTime() - start) / 1e9;
 			Map<String, long[]> beforePropagation = tracker.graphTimings();
-			Map<List<Integer>, Integer> sizesBefore = tracker.attentionCallSizes();
 			last[0] = System.nanoTime();
 			session.propagate(Direction.FORWARD, r -> {
 				long now = System.nanoTime();
@@ -149,11 +154,7 @@ public final class Sam2Benchmark {
 			}, ProgressListener.NONE, CancellationToken.NEVER);
 			Map<String, long[]> after = tracker.graphTimings();
 			tracker.setGraphCallListener(Sam2Model.GraphCallListener.NONE);
-			double peakRss = graphPeaks.overall(); // before the floor measurement, which allocates on its own
-			Map<List<Integer>, Integer> sizes = tracker.attentionCallSizes();
-			sizesBefore.forEach((k, v) -> sizes.merge(k, -v, Integer::sum));
-			sizes.values().removeIf(v -> v == 0);
-			String floor = floorGraphs == null ? "null" : floorJson(model, floorGraphs, threads, sizes);
+			double peakRss = graphPeaks.overall();
 			// frame 0 is the prompted frame (memory encoding only); frames 1.. are tracked frames
 			List<Double> tracked = perFrame.subList(1, perFrame.size());
 			double mean = tracked.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -166,13 +167,22 @@ public final class Sam2Benchmark {
 				graphs.append(String.format(Locale.ROOT, "\"%s\": {\"calls\": %d, \"seconds\": %.3f, \"per_call\": %.4f, \"peak_rss_mb\": %.1f}", e.getKey(), calls, seconds,
 					calls == 0 ? 0 : seconds / calls, graphPeaks.during(e.getKey())));
 			}
-			System.out.printf(Locale.ROOT,
+			line = String.format(Locale.ROOT,
 				"{\"model\": \"%s\", \"describe\": \"%s\", \"objects\": %d, \"frames\": %d, \"threads\": %d, \"prompt_seconds\": %.3f, "
-					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"peak_rss_mb_by_phase\": {%s}, \"object1_areas\": %s, "
-					+ "\"attention_floor\": %s}%n",
+					+ "\"seconds_per_tracked_frame\": %.4f, \"per_frame\": %s, \"propagation_graphs\": {%s}, \"peak_rss_mb\": %.1f, \"peak_rss_mb_by_phase\": {%s}, \"object1_areas\": %s",
 				model, tracker.describe(), objects, frameCount, threads, promptSeconds, mean, perFrame.stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(),
-				graphs, peakRss, graphPeaks.json(), areas, floor);
+				graphs, peakRss, graphPeaks.json(), areas);
+		} // closing the graphs' sessions writes their profiles
+		String roofline = "null";
+		if (profiles != null) {
+			try {
+				roofline = Roofline.json(GraphProfile.readAll(profiles), GemmRate.measure(runtime, matmul, 3, 512, 1024, 2048, 3072));
+			}
+			catch (ai.onnxruntime.OrtException e) {
+				throw new IllegalStateException("Cannot measure the matmul rate with " + matmul + ": " + e.getMessage(), e);
+			}
 		}
+		System.out.println(line + ", \"roofline\": " + roofline + "}");
 	}
 
 	/** Writes the frames as raw 8-bit files (t.raw) plus size.txt, for scripts/bench_official.py to run the official predictor on the same pixels. */
@@ -185,55 +195,6 @@ public final class Sam2Benchmark {
 			Files.write(dir.resolve(t + ".raw"), pixels);
 		}
 		Files.writeString(dir.resolve("size.txt"), frames.width() + " " + frames.height() + "\n");
-	}
-
-	/**
-	 * The memory-attention FLOP floor of this run's calls (see {@link AttentionFloor}): mean FLOPs per
-	 * call over the (memories, pointers) counts actually used, the matmul rate at the largest count,
-	 * the floor per call, and the same at the steady state of a long run (all memories and pointers).
-	 */
-	private static String floorJson(Path model, Path graphs, int threads, Map<List<Integer>, Integer> sizes) {
-		try {
-			Sam2Settings settings = Sam2Settings.read(ModelPackage.open(model).manifest(), model);
-			AttentionFloor floor = new AttentionFloor(new OnnxRuntime(new RuntimeOptions(false, threads)), settings, graphs);
-			double flops = 0;
-			int calls = 0;
-			List<Integer> largest = List.of(0, 0);
-			StringBuilder sizeJson = new StringBuilder();
-			for (var e : sizes.entrySet()) {
-				List<Integer> nk = e.getKey();
-				flops += floor.flops(nk.get(0), nk.get(1)) * e.getValue();
-				calls += e.getValue();
-				if (nk.get(0) * 100000 + nk.get(1) > largest.get(0) * 100000 + largest.get(1)) largest = nk;
-				sizeJson.append(sizeJson.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"N%d K%d\": %d", nk.get(0), nk.get(1), e.getValue()));
-			}
-			double meanFlops = flops / calls;
-			AttentionFloor.CallSize rateSize = new AttentionFloor.CallSize(largest.get(0), largest.get(1));
-			AttentionFloor.Rate rate = floor.measureRate(rateSize, 5);
-			double perSecond = rate.flops() / rate.seconds();
-			double attentionSeconds = floor.timeAttention(ModelPackage.open(model).file("memory_attention.onnx"), rateSize, 3);
-			int steadyN = settings.numMaskmem(), steadyK = settings.maxObjectPointers();
-			double steadyFlops = floor.flops(steadyN, steadyK);
-			StringBuilder shapes = new StringBuilder();
-			for (var e : rate.byShape().entrySet())
-				shapes.append(shapes.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": {\"count\": %d, \"seconds\": %.4f, \"gflops\": %.1f}",
-					e.getKey(), (int) e.getValue()[0], e.getValue()[1], e.getValue()[2]));
-			StringBuilder shares = new StringBuilder();
-			for (var e : floor.shares(steadyN, steadyK).entrySet())
-				shares.append(shares.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.4f", e.getKey(), e.getValue()));
-			StringBuilder runShares = new StringBuilder();
-			for (var e : floor.shares(largest.get(0), largest.get(1)).entrySet())
-				runShares.append(runShares.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "\"%s\": %.4f", e.getKey(), e.getValue()));
-			return String.format(Locale.ROOT,
-				"{\"call_sizes\": {%s}, \"mean_gflop_per_call\": %.3f, \"rate_measured_at\": \"N%d K%d\", \"gflops_per_second\": %.2f, "
-					+ "\"floor_seconds_at_rate_size\": %.4f, \"attention_seconds_at_rate_size\": %.4f, "
-					+ "\"floor_seconds_per_call\": %.4f, \"steady_state\": {\"memories\": %d, \"pointers\": %d, \"gflop\": %.3f, \"floor_seconds\": %.4f, \"flop_shares\": {%s}}, \"flop_shares_at_rate_size\": {%s}, \"products\": {%s}}",
-				sizeJson, meanFlops / 1e9, largest.get(0), largest.get(1), perSecond / 1e9, rate.seconds(), attentionSeconds, meanFlops / perSecond, steadyN, steadyK, steadyFlops / 1e9,
-				steadyFlops / perSecond, shares, runShares, shapes);
-		}
-		catch (IOException | ai.onnxruntime.OrtException e) {
-			throw new IllegalStateException("Cannot measure the memory-attention floor from " + graphs + ": " + e.getMessage(), e);
-		}
 	}
 
 	/** The session of the per-frame benchmark: one batch run, overlaps allowed (the official default). */
