@@ -12,8 +12,9 @@ import java.util.TreeMap;
  * model was unsure on some frame (low predicted IoU), the mask's area jumped between consecutive
  * frames (a merge, a split, a lost object), the object was shown where the model's object score did
  * not say present (a SAM 1 interface model's held mask: the last mask it found, kept over frames where
- * it found none), the object was seen on only a few frames, or it vanished and came back. Works for
- * clicked and automatic tracking alike.
+ * it found none), another object took a large part of the mask the model gave it (an overlap fight:
+ * two masklets claiming one cell, a merge or a swap in the making), the object was seen on only a few
+ * frames, or it vanished and came back. Works for clicked and automatic tracking alike.
  */
 public final class Doubts {
 
@@ -23,10 +24,12 @@ public final class Doubts {
 	 * @param minFrames an object present on fewer frames (in a sequence at least this long)
 	 * @param minObjectScore an object shown on a frame where its object score is at most this is
 	 *          doubtful (0: the model did not say present there)
+	 * @param maxLostShare an object that lost more than this share of the mask the model gave it to
+	 *          other objects on a frame is doubtful
 	 */
-	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore) {
+	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore, double maxLostShare) {
 		public static Thresholds defaults() {
-			return new Thresholds(0.8, 1.8, 3, 0);
+			return new Thresholds(0.8, 1.8, 3, 0, 0.25);
 		}
 	}
 
@@ -60,6 +63,17 @@ public final class Doubts {
 				if (!unsure.isEmpty())
 					reasons.add(String.format(Locale.ROOT, "object score %s %.2f on %s (shown, not found by the model there)", th.minObjectScore() == 0 ? "not above" : "at most",
 						th.minObjectScore(), framesText(unsure)));
+				List<Integer> fought = new ArrayList<>();
+				double mostLost = 0;
+				for (ObjectMeasurement m : frames.values()) {
+					double share = m.lostToOthers() / (double) Math.max(1, m.area() + m.lostToOthers());
+					if (m.lostToOthers() > 0 && share > th.maxLostShare()) {
+						fought.add(alongT ? m.t() : m.z());
+						mostLost = Math.max(mostLost, share);
+					}
+				}
+				if (!fought.isEmpty())
+					reasons.add(String.format(Locale.ROOT, "up to %.0f %% of its mask taken by other objects on %s", 100 * mostLost, framesText(fought)));
 				double worst = 1;
 				int worstFrom = -1;
 				for (int i = 1; i < present.size(); i++) {

@@ -108,7 +108,9 @@ public final class LabelImageWriter {
 		for (ObjectResult o : result.objects()) {
 			double[] s = sums.getOrDefault(o.objectId(), new double[3]);
 			double n = s[0];
-			plane.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present()));
+			// pixels lost in the tracker's own overlap resolution, plus those the painter gave another object
+			int lost = o.lostToOthers() + (o.present() ? Math.max(0, o.mask().area() - (int) n) : 0);
+			plane.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present(), lost));
 		}
 		return plane;
 	}

@@ -13,11 +13,18 @@ package io.github.sam2fiji.ij;
  * @param objectScore the model's object-presence score
  * @param iou the model's predicted IoU
  * @param present whether the model judged the object present
+ * @param lostToOthers pixels the model gave this object that another object got (overlaps resolved
+ *          by the tracker or when the labels were painted): an overlap fight
  */
-public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present) {
+public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present, int lostToOthers) {
+
+	/** A measurement without an overlap fight. */
+	public ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present) {
+		this(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, 0);
+	}
 
 	/** This measurement, said of the input's plane (z, t): Segment's one-plane label image is of that plane. */
 	public ObjectMeasurement onPlane(int z, int t) {
-		return new ObjectMeasurement(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present);
+		return new ObjectMeasurement(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, lostToOthers);
 	}
 }

@@ -48,6 +48,18 @@ class DoubtsTest {
 	}
 
 	@Test
+	void anObjectWhoseMaskOthersTookIsDoubtful() {
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 6; t++) {
+			int lost7 = t == 4 || t == 5 ? (t == 4 ? 300 : 200) : 0; // kept 400 of 700, then of 600 pixels
+			ms.add(new ObjectMeasurement(7, 1, t, 400, 10, 10, 0.9f, 0.9f, true, lost7));
+			ms.add(new ObjectMeasurement(8, 1, t, 400, 30, 10, 0.9f, 0.9f, true, 40)); // a tenth lost at the border: no doubt
+		}
+		Map<Integer, List<String>> doubts = Doubts.of(ms, true, Doubts.Thresholds.defaults());
+		assertEquals(Map.of(7, List.of("up to 43 % of its mask taken by other objects on frames 4 to 5")), doubts);
+	}
+
+	@Test
 	void framesAreAlongTheTrackingAxis() {
 		List<ObjectMeasurement> ms = new ArrayList<>();
 		for (int z = 1; z <= 4; z++) ms.add(new ObjectMeasurement(1, z, 1, z == 3 ? 0 : 200, 5, 5, 0.9f, 0.9f, z != 3));

@@ -14,10 +14,21 @@ import io.github.sam2fiji.core.image.BinaryMask;
  * @param present whether the object is judged present on this frame
  * @param lowResLogits the mask logits at the model's resolution the mask was made from, or null
  *          where the model has no output for the object on this frame or does not give them
+ * @param lostToOthers pixels the model gave this object that went to another object claiming them
+ *          too (overlaps resolved on this frame): an overlap fight, which the verification step
+ *          flags; 0 where none were lost or nothing resolved overlaps
  */
-public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits) {
+public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits, int lostToOthers) {
+
+	public ObjectResult {
+		if (lostToOthers < 0) throw new IllegalArgumentException("Pixels lost to other objects must be 0 or more, got " + lostToOthers);
+	}
+
+	public ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits) {
+		this(objectId, frame, mask, objectScore, iou, present, lowResLogits, 0);
+	}
 
 	public ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present) {
-		this(objectId, frame, mask, objectScore, iou, present, null);
+		this(objectId, frame, mask, objectScore, iou, present, null, 0);
 	}
 }

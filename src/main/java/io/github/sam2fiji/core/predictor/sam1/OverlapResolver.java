@@ -16,6 +16,8 @@ final class OverlapResolver {
 	private final float[] bestLogit;
 	private final int[] owner;
 	private final List<Integer> ids = new ArrayList<>();
+	/** Per added object, the pixels it claimed (logit > 0), before sharing. */
+	private final List<Integer> claimedAreas = new ArrayList<>();
 
 	OverlapResolver(int width, int height) {
 		this.width = width;
@@ -30,11 +32,21 @@ final class OverlapResolver {
 		if (logits.length != bestLogit.length) throw new IllegalArgumentException("Logits must be frame-sized");
 		int index = ids.size();
 		ids.add(objectId);
-		for (int i = 0; i < logits.length; i++)
+		int claimed = 0;
+		for (int i = 0; i < logits.length; i++) {
+			if (logits[i] > 0) claimed++;
 			if (logits[i] > 0 && (owner[i] < 0 || logits[i] > bestLogit[i])) {
 				owner[i] = index;
 				bestLogit[i] = logits[i];
 			}
+		}
+		claimedAreas.add(claimed);
+	}
+
+	/** The pixels the object claimed (logit &gt; 0) when added; 0 if it was never added. */
+	int claimedArea(int objectId) {
+		int index = ids.indexOf(objectId);
+		return index < 0 ? 0 : claimedAreas.get(index);
 	}
 
 	/** The pixels the object kept; empty if it was never added or lost everything. */

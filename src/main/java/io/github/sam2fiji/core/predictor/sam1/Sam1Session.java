@@ -427,12 +427,12 @@ final class Sam1Session implements TrackingSession {
 			if (present && proposal != null) {
 				float[] look = look(f, proposal.lowRes());
 				states.put(id, new Carried(mask, proposal.lowRes(), 0, 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea()), proposal.iou(), look));
-				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true));
+				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true, null, overlaps.claimedArea(id) - mask.area()));
 			}
 			else if (present) {
 				// Held: the last accepted mask is shown again and stays the prompt for the next frame.
 				states.put(id, new Carried(before.mask(), before.lowRes(), before.misses(), before.held() + 1, before.peakArea(), before.iou(), before.look()));
-				results.add(new ObjectResult(id, f, mask, HELD_SCORE, before.iou(), true));
+				results.add(new ObjectResult(id, f, mask, HELD_SCORE, before.iou(), true, null, overlaps.claimedArea(id) - mask.area()));
 			}
 			else {
 				// A carried object may miss a few frames (a blurry or low-confidence answer) before it counts as lost.

@@ -281,15 +281,21 @@ final class Sam2Session implements TrackingSession {
 				logits.add(Resampling.bilinear(low, l, l, w, h));
 			}
 		}
-		if (nonOverlapMasks) logits = MaskLogits.nonOverlapping(logits);
+		int[] claimed = new int[ids.size()];
+		if (nonOverlapMasks) {
+			for (int k = 0; k < ids.size(); k++)
+				for (float v : logits.get(k)) if (v > 0) claimed[k]++;
+			logits = MaskLogits.nonOverlapping(logits);
+		}
 		List<ObjectResult> results = new ArrayList<>();
 		for (int k = 0; k < ids.size(); k++) {
 			StoredOutput out = outputs.get(ids.get(k));
 			BinaryMask mask = BinaryMask.threshold(w, h, logits.get(k), 0f);
+			int lost = nonOverlapMasks ? claimed[k] - mask.area() : 0;
 			float score = out == null ? MaskLogits.NO_OBJECT_SCORE : out.objectScore;
 			float iou = out == null ? 0f : out.iou;
 			LowResLogits low = lowRes.get(k) == null ? null : new LowResLogits(l, lowRes.get(k));
-			results.add(new ObjectResult(ids.get(k), frame, mask, score, iou, score > 0, low));
+			results.add(new ObjectResult(ids.get(k), frame, mask, score, iou, score > 0, low, lost));
 		}
 		results.sort((a, b) -> Integer.compare(a.objectId(), b.objectId()));
 		return new FrameResult(frame, results);

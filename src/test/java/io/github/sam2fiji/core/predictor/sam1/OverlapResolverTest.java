@@ -24,5 +24,9 @@ class OverlapResolverTest {
 		for (int x = 0; x < w; x++) assertFalse(ma.get(x, 0) && mb.get(x, 0));
 		assertTrue(ma.get(3, 0) && mb.get(4, 0));
 		assertTrue(r.maskOf(3).isEmpty());
+		// what each claimed before sharing: what it kept plus what it lost to the other
+		assertEquals(6, r.claimedArea(1));
+		assertEquals(5, r.claimedArea(2));
+		assertEquals(0, r.claimedArea(3));
 	}
 }

@@ -33,6 +33,35 @@ class Sam2SessionTest {
 		return order;
 	}
 
+	/** (frame, object) -> {mask area, pixels lost to other objects} of two clicked discs tracked forward. */
+	private static java.util.Map<List<Integer>, int[]> twoObjects(boolean nonOverlap) {
+		MovingDiscs discs = new MovingDiscs(96, 80, 4);
+		java.util.Map<List<Integer>, int[]> out = new java.util.TreeMap<>((a, b) -> a.get(0).equals(b.get(0)) ? a.get(1) - b.get(1) : a.get(0) - b.get(0));
+		try (Sam2Tracker tracker = TinyModel.tracker();
+			TrackingSession s = tracker.newSession(discs, io.github.sam2fiji.core.predictor.SessionOptions.interactive().withNonOverlapMasks(nonOverlap))) {
+			s.addPrompt(click(1, 0, discs, 0));
+			s.addPrompt(click(2, 0, discs, 1));
+			s.propagate(Direction.FORWARD, r -> r.objects().forEach(o -> out.put(List.of(r.frame(), o.objectId()), new int[] { o.mask().area(), o.lostToOthers() })),
+				ProgressListener.NONE, CancellationToken.NEVER);
+		}
+		return out;
+	}
+
+	@Test
+	void pixelsLostToOverlappingObjectsAreCounted() {
+		// the tiny random model's masks cover most of the frame, so the two objects fight for pixels
+		java.util.Map<List<Integer>, int[]> overlapping = twoObjects(false), resolved = twoObjects(true);
+		assertEquals(overlapping.keySet(), resolved.keySet());
+		int lost = 0;
+		for (var e : resolved.entrySet()) {
+			int[] own = overlapping.get(e.getKey());
+			assertEquals(0, own[1], "nothing is lost where overlaps stay: " + e.getKey());
+			assertEquals(own[0] - e.getValue()[0], e.getValue()[1], "lost = the object's own mask minus what it kept: " + e.getKey());
+			lost += e.getValue()[1];
+		}
+		assertTrue(lost > 0, "the objects overlapped somewhere");
+	}
+
 	@Test
 	void directionsDeliverEachFrameOnceInProcessingOrder() {
 		MovingDiscs discs = new MovingDiscs(96, 80, 8);
