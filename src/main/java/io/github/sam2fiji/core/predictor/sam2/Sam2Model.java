@@ -287,7 +287,6 @@ final class Sam2Model implements AutoCloseable {
 		return copy;
 	}
 
-
 	private static float[] out(OrtSession.Result result, String name) throws OrtException {
 		return OrtTensors.floats((OnnxTensor) result.get(name).orElseThrow(() -> new ModelFormatException("Graph output '" + name + "' missing")));
 	}
