@@ -35,8 +35,9 @@ public final class Roofline {
 				.append(", \"of_best_gemm\": ").append(String.format(Locale.ROOT, "%.4f", seconds > 0 ? flops / seconds / rate.flopsPerSecond() : 0))
 				.append(", \"operators\": {");
 			sep = "";
-			double total = p.secondsByOperator().values().stream().mapToDouble(v -> v[0]).sum();
-			List<Map.Entry<String, double[]>> ops = new ArrayList<>(p.secondsByOperator().entrySet());
+			Map<String, double[]> byOperator = p.secondsByOperator();
+			double total = byOperator.values().stream().mapToDouble(v -> v[0]).sum();
+			List<Map.Entry<String, double[]>> ops = new ArrayList<>(byOperator.entrySet());
 			ops.sort((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]));
 			for (var op : ops) {
 				double[] v = op.getValue();
