@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * frames (a merge, a split, a lost object), the object was shown where the model's object score did
  * not say present (a SAM 1 interface model's held mask: the last mask it found, kept over frames where
  * it found none), another object took a large part of the mask the model gave it (an overlap fight:
- * two masklets claiming one cell, a merge or a swap in the making), the object was seen on only a few
- * frames, or it vanished and came back. Works for clicked and automatic tracking alike.
+ * two masklets claiming one cell, a merge or a swap in the making), the model's mask had a soft
+ * boundary (low stability: the mask changes much when the logit threshold moves), the object was seen
+ * on only a few frames, or it vanished and came back. Works for clicked and automatic tracking alike.
  */
 public final class Doubts {
 
@@ -26,10 +27,11 @@ public final class Doubts {
 	 *          doubtful (0: the model did not say present there)
 	 * @param maxLostShare an object that lost more than this share of the mask the model gave it to
 	 *          other objects on a frame is doubtful
+	 * @param minStability a stability score below this on any frame the model gave a mask is doubtful
 	 */
-	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore, double maxLostShare) {
+	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore, double maxLostShare, double minStability) {
 		public static Thresholds defaults() {
-			return new Thresholds(0.8, 1.8, 3, 0, 0.25);
+			return new Thresholds(0.8, 1.8, 3, 0, 0.25, 0.8);
 		}
 	}
 
@@ -59,6 +61,10 @@ public final class Doubts {
 				ObjectMeasurement leastSure = frames.values().stream().filter(m -> m.area() > 0).min((a, b) -> Float.compare(a.iou(), b.iou())).orElseThrow();
 				if (leastSure.iou() < th.minIou())
 					reasons.add(String.format(Locale.ROOT, "predicted IoU %.2f on frame %d", leastSure.iou(), alongT ? leastSure.t() : leastSure.z()));
+				ObjectMeasurement leastStable = frames.values().stream().filter(m -> m.area() > 0 && !Float.isNaN(m.stability()))
+					.min((a, b) -> Float.compare(a.stability(), b.stability())).orElse(null);
+				if (leastStable != null && leastStable.stability() < th.minStability())
+					reasons.add(String.format(Locale.ROOT, "stability %.2f on frame %d (a soft mask boundary)", leastStable.stability(), alongT ? leastStable.t() : leastStable.z()));
 				List<Integer> unsure = frames.values().stream().filter(m -> m.area() > 0 && m.objectScore() <= th.minObjectScore()).map(m -> alongT ? m.t() : m.z()).toList();
 				if (!unsure.isEmpty())
 					reasons.add(String.format(Locale.ROOT, "object score %s %.2f on %s (shown, not found by the model there)", th.minObjectScore() == 0 ? "not above" : "at most",

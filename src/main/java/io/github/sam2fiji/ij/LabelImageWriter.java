@@ -110,7 +110,7 @@ public final class LabelImageWriter {
 			double n = s[0];
 			// pixels lost in the tracker's own overlap resolution, plus those the painter gave another object
 			int lost = o.lostToOthers() + (o.present() ? Math.max(0, o.mask().area() - (int) n) : 0);
-			plane.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present(), lost));
+			plane.add(new ObjectMeasurement(o.objectId(), z, t, (int) n, n == 0 ? Double.NaN : s[1] / n, n == 0 ? Double.NaN : s[2] / n, o.objectScore(), o.iou(), o.present(), lost, o.stability()));
 		}
 		return plane;
 	}

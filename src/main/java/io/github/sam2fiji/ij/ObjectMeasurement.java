@@ -15,16 +15,23 @@ package io.github.sam2fiji.ij;
  * @param present whether the model judged the object present
  * @param lostToOthers pixels the model gave this object that another object got (overlaps resolved
  *          by the tracker or when the labels were painted): an overlap fight
+ * @param stability SAM's stability score of the model's mask, NaN where it gave none (absent, held)
  */
-public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present, int lostToOthers) {
+public record ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present, int lostToOthers,
+	float stability) {
 
-	/** A measurement without an overlap fight. */
+	/** A measurement without a stability score. */
+	public ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present, int lostToOthers) {
+		this(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, lostToOthers, Float.NaN);
+	}
+
+	/** A measurement without an overlap fight nor a stability score. */
 	public ObjectMeasurement(int objectId, int z, int t, int area, double centroidX, double centroidY, float objectScore, float iou, boolean present) {
 		this(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, 0);
 	}
 
 	/** This measurement, said of the input's plane (z, t): Segment's one-plane label image is of that plane. */
 	public ObjectMeasurement onPlane(int z, int t) {
-		return new ObjectMeasurement(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, lostToOthers);
+		return new ObjectMeasurement(objectId, z, t, area, centroidX, centroidY, objectScore, iou, present, lostToOthers, stability);
 	}
 }

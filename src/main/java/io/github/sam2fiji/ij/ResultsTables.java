@@ -42,6 +42,7 @@ public final class ResultsTables {
 			table.addValue("Y", Double.isNaN(m.centroidY()) ? Double.NaN : cal.getY(m.centroidY(), 0));
 			table.addValue("Object score", m.objectScore());
 			table.addValue("IoU", m.iou());
+			table.addValue("Stability", m.stability());
 			table.addValue("Present", m.present() ? 1 : 0);
 			table.addValue("Doubt", String.join("; ", doubts.getOrDefault(m.objectId(), List.of())));
 		}

@@ -60,6 +60,17 @@ class DoubtsTest {
 	}
 
 	@Test
+	void anObjectWithASoftMaskIsDoubtful() {
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 6; t++) {
+			ms.add(new ObjectMeasurement(9, 1, t, 400, 10, 10, 0.9f, 0.9f, true, 0, t == 3 ? 0.62f : t == 5 ? 0.71f : 0.97f)); // least stable on frame 3
+			ms.add(new ObjectMeasurement(10, 1, t, 400, 30, 10, 0.9f, 0.9f, true, 0, t == 2 ? Float.NaN : 0.85f)); // no mask from the model on 2: no score, no doubt
+		}
+		Map<Integer, List<String>> doubts = Doubts.of(ms, true, Doubts.Thresholds.defaults());
+		assertEquals(Map.of(9, List.of("stability 0.62 on frame 3 (a soft mask boundary)")), doubts);
+	}
+
+	@Test
 	void framesAreAlongTheTrackingAxis() {
 		List<ObjectMeasurement> ms = new ArrayList<>();
 		for (int z = 1; z <= 4; z++) ms.add(new ObjectMeasurement(1, z, 1, z == 3 ? 0 : 200, 5, 5, 0.9f, 0.9f, z != 3));

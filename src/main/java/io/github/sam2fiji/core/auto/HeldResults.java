@@ -23,7 +23,7 @@ final class HeldResults extends AbstractList<FrameResult> {
 	/** Frames kept decoded: a frame, the one before and one after, and one more. */
 	private static final int DECODED_FRAMES = 4;
 
-	private record HeldObject(int objectId, float objectScore, float iou, boolean present, int lostToOthers, int[] runs) {}
+	private record HeldObject(int objectId, float objectScore, float iou, boolean present, int lostToOthers, float stability, int[] runs) {}
 
 	private final int width, height;
 	private final List<List<HeldObject>> frames;
@@ -46,12 +46,12 @@ final class HeldResults extends AbstractList<FrameResult> {
 		List<HeldObject> held = frames.get(frame);
 		if (held == null) return null;
 		return decoded.computeIfAbsent(frame, f -> new FrameResult(f, held.stream()
-			.map(o -> new ObjectResult(o.objectId(), f, BinaryMask.fromRuns(width, height, o.runs()), o.objectScore(), o.iou(), o.present(), null, o.lostToOthers())).toList()));
+			.map(o -> new ObjectResult(o.objectId(), f, BinaryMask.fromRuns(width, height, o.runs()), o.objectScore(), o.iou(), o.present(), null, o.lostToOthers(), o.stability())).toList()));
 	}
 
 	/** Holds {@code result} as its frame's, replacing what was held. */
 	void hold(FrameResult result) {
-		frames.set(result.frame(), result.objects().stream().map(o -> new HeldObject(o.objectId(), o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.mask().toRuns())).toList());
+		frames.set(result.frame(), result.objects().stream().map(o -> new HeldObject(o.objectId(), o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.stability(), o.mask().toRuns())).toList());
 		decoded.remove(result.frame());
 	}
 

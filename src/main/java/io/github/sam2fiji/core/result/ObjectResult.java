@@ -17,11 +17,22 @@ import io.github.sam2fiji.core.image.BinaryMask;
  * @param lostToOthers pixels the model gave this object that went to another object claiming them
  *          too (overlaps resolved on this frame): an overlap fight, which the verification step
  *          flags; 0 where none were lost or nothing resolved overlaps
+ * @param stability SAM's stability score of the mask the model gave (its area at logit &gt; +1 over
+ *          its area at logit &gt; -1, on the model's low-resolution grid): low for a soft, uncertain
+ *          boundary, which the verification step flags; NaN where the model gave no mask on this
+ *          frame (absent, or a mask held from an earlier frame)
  */
-public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits, int lostToOthers) {
+public record ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits, int lostToOthers,
+	float stability) {
 
 	public ObjectResult {
 		if (lostToOthers < 0) throw new IllegalArgumentException("Pixels lost to other objects must be 0 or more, got " + lostToOthers);
+		if (!Float.isNaN(stability) && !(stability >= 0 && stability <= 1)) throw new IllegalArgumentException("Stability must be in [0, 1] or NaN, got " + stability);
+	}
+
+	/** Without a stability score (NaN). */
+	public ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits, int lostToOthers) {
+		this(objectId, frame, mask, objectScore, iou, present, lowResLogits, lostToOthers, Float.NaN);
 	}
 
 	public ObjectResult(int objectId, int frame, BinaryMask mask, float objectScore, float iou, boolean present, LowResLogits lowResLogits) {

@@ -19,7 +19,7 @@ import io.github.sam2fiji.core.image.BinaryMask;
 public final class ShownFrames {
 
 	/** One object on one frame, its mask as run lengths (background first, then alternating). */
-	private record Shown(int objectId, float objectScore, float iou, boolean present, int lostToOthers, int[] runs) {}
+	private record Shown(int objectId, float objectScore, float iou, boolean present, int lostToOthers, float stability, int[] runs) {}
 
 	private final int width, height;
 	private final TreeMap<Integer, List<Shown>> frames = new TreeMap<>();
@@ -35,7 +35,7 @@ public final class ShownFrames {
 		for (ObjectResult o : result.objects()) {
 			if (o.mask().width() != width || o.mask().height() != height)
 				throw new IllegalArgumentException("Object " + o.objectId() + " has a " + o.mask().width() + " x " + o.mask().height() + " mask, the frames are " + width + " x " + height);
-			objects.add(new Shown(o.objectId(), o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.mask().toRuns()));
+			objects.add(new Shown(o.objectId(), o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.stability(), o.mask().toRuns()));
 		}
 		frames.put(result.frame(), objects);
 	}
@@ -53,7 +53,7 @@ public final class ShownFrames {
 		List<Shown> objects = frames.get(frame);
 		if (objects == null) return null;
 		List<ObjectResult> results = new ArrayList<>();
-		for (Shown s : objects) results.add(new ObjectResult(s.objectId(), frame, mask(s.runs()), s.objectScore(), s.iou(), s.present(), null, s.lostToOthers()));
+		for (Shown s : objects) results.add(new ObjectResult(s.objectId(), frame, mask(s.runs()), s.objectScore(), s.iou(), s.present(), null, s.lostToOthers(), s.stability()));
 		return new FrameResult(frame, results);
 	}
 

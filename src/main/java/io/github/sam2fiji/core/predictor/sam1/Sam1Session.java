@@ -69,7 +69,7 @@ final class Sam1Session implements TrackingSession {
 	private record Proposal(float[] frameLogits, float[] lowRes, float iou) {}
 
 	/** A proposal that passed the area rules; its frame-sized logits already went to the overlap resolver. */
-	private record Accepted(float[] lowRes, float iou) {}
+	private record Accepted(float[] lowRes, float iou, float stability) {}
 
 	/** Share of its largest area under which an object touching the border counts as leaving. */
 	static final double LEAVING_SHARE = 0.5;
@@ -357,33 +357,34 @@ final class Sam1Session implements TrackingSession {
 		}
 	}
 
-	/** A frame's forward result kept compactly (one int label per pixel) until the backward sweep has added to it. */
-	private record HeldFrame(int frame, int[] labels, Map<Integer, Float> ious) {
+	/** A frame's forward result kept compactly (one int label per pixel, each object's scores) until the backward sweep has added to it. */
+	record HeldFrame(int frame, int[] labels, Map<Integer, ObjectResult> scores) {
 
 		static HeldFrame of(FrameResult r, int pixels) {
 			int[] labels = new int[pixels];
-			Map<Integer, Float> ious = new TreeMap<>();
+			Map<Integer, ObjectResult> scores = new TreeMap<>();
 			for (ObjectResult o : r.objects()) {
-				ious.put(o.objectId(), o.present() ? o.iou() : Float.NaN);
+				// the scores without the mask: the labels hold it
+				scores.put(o.objectId(), new ObjectResult(o.objectId(), o.frame(), BinaryMask.empty(1, 1), o.objectScore(), o.iou(), o.present(), null, o.lostToOthers(), o.stability()));
 				if (!o.present()) continue;
 				byte[] bits = o.mask().toBytes();
 				for (int i = 0; i < pixels; i++) if (bits[i] != 0) labels[i] = o.objectId();
 			}
-			return new HeldFrame(r.frame(), labels, ious);
+			return new HeldFrame(r.frame(), labels, scores);
 		}
 
 		/** The held objects plus the backward sweep's objects (those not held present). */
 		FrameResult merge(FrameResult backward, int width, int height) {
 			Map<Integer, ObjectResult> byId = new TreeMap<>();
-			for (var e : ious.entrySet()) {
-				int id = e.getKey();
-				if (Float.isNaN(e.getValue())) {
-					byId.put(id, new ObjectResult(id, frame, BinaryMask.empty(width, height), -1f, 0f, false));
+			for (ObjectResult o : scores.values()) {
+				int id = o.objectId();
+				if (!o.present()) {
+					byId.put(id, new ObjectResult(id, frame, BinaryMask.empty(width, height), o.objectScore(), o.iou(), false));
 					continue;
 				}
 				byte[] bits = new byte[labels.length];
 				for (int i = 0; i < bits.length; i++) bits[i] = labels[i] == id ? (byte) 1 : 0;
-				byId.put(id, new ObjectResult(id, frame, BinaryMask.of(width, height, bits), e.getValue(), e.getValue(), true));
+				byId.put(id, new ObjectResult(id, frame, BinaryMask.of(width, height, bits), o.objectScore(), o.iou(), true, null, o.lostToOthers(), o.stability()));
 			}
 			for (ObjectResult o : backward.objects())
 				if (o.present() || !byId.containsKey(o.objectId()) || !byId.get(o.objectId()).present()) byId.put(o.objectId(), o);
@@ -411,7 +412,7 @@ final class Sam1Session implements TrackingSession {
 					|| (prompt == null ? area < settings.minArea() || area > settings.maxGrowth() * carried.mask().area() : area == 0);
 			if (!missed) {
 				overlaps.add(id, proposal.frameLogits());
-				accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou()));
+				accepted.put(id, new Accepted(proposal.lowRes(), proposal.iou(), (float) LowResMasks.stability(proposal.lowRes(), lowResSize, geometry)));
 			}
 			else if (prompt == null && holds(carried) && stillThere(carried, f)) held.add(id);
 		}
@@ -427,7 +428,7 @@ final class Sam1Session implements TrackingSession {
 			if (present && proposal != null) {
 				float[] look = look(f, proposal.lowRes());
 				states.put(id, new Carried(mask, proposal.lowRes(), 0, 0, prompted || before == null ? mask.area() : Math.max(mask.area(), before.peakArea()), proposal.iou(), look));
-				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true, null, overlaps.claimedArea(id) - mask.area()));
+				results.add(new ObjectResult(id, f, mask, proposal.iou(), proposal.iou(), true, null, overlaps.claimedArea(id) - mask.area(), proposal.stability()));
 			}
 			else if (present) {
 				// Held: the last accepted mask is shown again and stays the prompt for the next frame.

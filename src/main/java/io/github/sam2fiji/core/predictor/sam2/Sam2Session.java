@@ -295,7 +295,9 @@ final class Sam2Session implements TrackingSession {
 			float score = out == null ? MaskLogits.NO_OBJECT_SCORE : out.objectScore;
 			float iou = out == null ? 0f : out.iou;
 			LowResLogits low = lowRes.get(k) == null ? null : new LowResLogits(l, lowRes.get(k));
-			results.add(new ObjectResult(ids.get(k), frame, mask, score, iou, score > 0, low, lost));
+			// the decoder's own mask, before non-overlap: as SAM's stability score of a candidate
+			float stability = score > 0 && low != null ? MaskLogits.stability(low.values(), 1f) : Float.NaN;
+			results.add(new ObjectResult(ids.get(k), frame, mask, score, iou, score > 0, low, lost, stability));
 		}
 		results.sort((a, b) -> Integer.compare(a.objectId(), b.objectId()));
 		return new FrameResult(frame, results);

@@ -63,6 +63,31 @@ class Sam2SessionTest {
 	}
 
 	@Test
+	void eachMaskHasTheStabilityOfTheModelsLogits() {
+		MovingDiscs discs = new MovingDiscs(96, 80, 4);
+		List<io.github.sam2fiji.core.result.ObjectResult> seen = new ArrayList<>();
+		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(discs)) {
+			s.addPrompt(click(1, 0, discs, 0));
+			s.addPrompt(click(2, 0, discs, 1));
+			s.propagate(Direction.FORWARD, r -> seen.addAll(r.objects()), ProgressListener.NONE, CancellationToken.NEVER);
+		}
+		assertEquals(8, seen.size());
+		for (var o : seen) {
+			if (!o.present()) {
+				assertTrue(Float.isNaN(o.stability()), "no stability where the model found no object");
+				continue;
+			}
+			// SAM's score on the low-resolution logits the mask was made from, before overlaps were resolved
+			long high = 0, low = 0;
+			for (float v : o.lowResLogits().values()) {
+				if (v > 1) high++;
+				if (v > -1) low++;
+			}
+			assertEquals(low == 0 ? 1f : (float) high / low, o.stability(), 1e-6f, "object " + o.objectId() + " frame " + o.frame());
+		}
+	}
+
+	@Test
 	void directionsDeliverEachFrameOnceInProcessingOrder() {
 		MovingDiscs discs = new MovingDiscs(96, 80, 8);
 		try (Sam2Tracker tracker = TinyModel.tracker(); TrackingSession s = tracker.newSession(discs)) {
