@@ -102,6 +102,11 @@ public class TrackCli implements Callable<Integer> {
 			+ "start with it as parent (default: on; --no-auto-divisions keeps a dividing cell one object)")
 	private boolean autoDivisions;
 
+	@Option(names = "--auto-check-back", negatable = true, defaultValue = "true", fallbackValue = "true",
+		description = "--auto: track every object back from its last frame and name where the two differ as a doubt (SAM 2's verification; one more "
+			+ "propagation; default: on, --no-auto-check-back skips it)")
+	private boolean autoCheckBack;
+
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
 
@@ -173,10 +178,11 @@ public class TrackCli implements Callable<Integer> {
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
 			// an automatic-mode option without --auto would be ignored: a forgotten --auto is said, not run as a clicked run
-			for (String option : List.of("--auto-grid", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions"))
+			for (String option : List.of("--auto-grid", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
 				if (!auto && spec.commandLine().getParseResult().hasMatchedOption(option))
 					throw new IllegalArgumentException(option + " is an option of automatic mode: add --auto, or leave it out");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound), autoEvery, autoForeground, autoDivisions, autoConfirm) : null;
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound), autoEvery, autoForeground, autoDivisions, autoConfirm)
+				.withReverseCheck(autoCheckBack) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);

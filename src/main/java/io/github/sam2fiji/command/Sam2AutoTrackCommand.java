@@ -49,6 +49,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Divisions (daughters with their mother as parent)")
 	private boolean divisions = true;
 
+	@Parameter(label = "Check back (track every object back from its last frame: where it differs is a doubt)")
+	private boolean check_back = true;
+
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;
 
@@ -70,7 +73,8 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 
 	@Override
 	public void run() {
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found), search_every, foreground_only, divisions, confirm_frames);
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found), search_every, foreground_only, divisions, confirm_frames)
+			.withReverseCheck(check_back);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());

@@ -1,12 +1,12 @@
 package io.github.sam2fiji.ij;
 
-import io.github.sam2fiji.core.auto.AutoTracking;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import ij.ImagePlus;
+import io.github.sam2fiji.core.auto.AutoTracking;
+import io.github.sam2fiji.core.auto.ReverseCheck;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -32,13 +32,22 @@ public final class HyperstackTracking {
 	 * @param labels the label image (not shown)
 	 * @param measurements every object on every written plane
 	 * @param prompts the prompts that were used, with object names
+	 * @param axis the axis objects were tracked along (frames for the doubt signals)
+	 * @param parents divisions: a daughter's object ID to its mother's (automatic tracking finds them)
+	 * @param checks doubts found by verification runs (automatic tracking's reverse check), by object
+	 *          ID, added to those of the measurements
 	 */
-	/** @param axis the axis objects were tracked along (frames for the doubt signals) */
-	/** @param parents divisions: a daughter's object ID to its mother's (automatic tracking finds them) */
-	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis, Map<Integer, Integer> parents) {
+	public record Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis, Map<Integer, Integer> parents,
+		Map<Integer, List<String>> checks) {
 
 		public Result {
 			parents = Map.copyOf(parents);
+			checks = Map.copyOf(checks);
+		}
+
+		/** A result without verification runs. */
+		public Result(ImagePlus labels, List<ObjectMeasurement> measurements, PromptSet prompts, TrackAxis axis, Map<Integer, Integer> parents) {
+			this(labels, measurements, prompts, axis, parents, Map.of());
 		}
 
 		/** A result without divisions. */
@@ -51,9 +60,11 @@ public final class HyperstackTracking {
 			this(labels, measurements, prompts, TrackAxis.T);
 		}
 
-		/** The objects a person should look at, with the reasons ({@link Doubts}). */
+		/** The objects a person should look at, with the reasons ({@link Doubts}, then the checks'). */
 		public Map<Integer, List<String>> doubts() {
-			return Doubts.of(measurements, axis != TrackAxis.Z, Doubts.Thresholds.defaults());
+			Map<Integer, List<String>> doubts = new java.util.TreeMap<>(Doubts.of(measurements, axis != TrackAxis.Z, Doubts.Thresholds.defaults()));
+			checks.forEach((id, reasons) -> doubts.merge(id, reasons, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+			return doubts;
 		}
 	}
 
@@ -79,6 +90,7 @@ public final class HyperstackTracking {
 		LabelImageWriter writer = LabelImageWriter.like(layout.image());
 		List<PlacedPrompt> all = new ArrayList<>();
 		Map<Integer, Integer> parents = new java.util.TreeMap<>();
+		Map<Integer, List<String>> checks = new java.util.TreeMap<>();
 		for (int s = 0; s < layout.sequenceCount(); s++) {
 			int sequence = s;
 			String where = layout.sequenceCount() > 1 ? layout.otherAxisLabel() + " " + (s + 1) + ": " : "";
@@ -88,10 +100,17 @@ public final class HyperstackTracking {
 			}, (done, total, message) -> progress.progress(done, total, where + message), cancel);
 			for (io.github.sam2fiji.core.prompt.ObjectPrompt p : found.prompts()) all.add(new PlacedPrompt(s, p));
 			parents.putAll(found.parents());
+			found.disagreements().forEach((id, d) -> checks.computeIfAbsent(id, k -> new ArrayList<>()).add(where + reverseCheckText(d)));
 		}
 		java.util.SortedMap<Integer, String> names = new java.util.TreeMap<>(seeds.names());
 		for (PlacedPrompt p : all) names.putIfAbsent(p.prompt().objectId(), "object " + p.prompt().objectId());
-		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names), layout.axis(), parents);
+		return new Result(writer.image(), writer.measurements(), new PromptSet(all, names), layout.axis(), parents, checks);
+	}
+
+	/** "tracked back from frame 40, it differs on frames 12 to 15 (IoU down to 0.21)", frames 1-based along the axis. */
+	static String reverseCheckText(ReverseCheck.Disagreement d) {
+		return String.format(java.util.Locale.ROOT, "tracked back from frame %d, it differs on %s (IoU down to %.2f)", d.lastFrame() + 1,
+			Doubts.framesText(d.frames().stream().map(f -> f + 1).toList()), d.lowestIou());
 	}
 
 	/**

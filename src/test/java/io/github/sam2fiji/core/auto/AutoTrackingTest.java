@@ -79,7 +79,8 @@ class AutoTrackingTest {
 		assertEquals(FRAMES, results.size());
 		assertEquals(3, result.prompts().stream().mapToInt(ObjectPrompt::objectId).distinct().count(), result.prompts().toString());
 		assertEquals(2, result.propagations(), "one propagation for the first frame's cells, one after the entering cell was found");
-		assertEquals(FRAMES, result.encodings(), "each frame encoded once for both rounds and every search");
+		assertEquals(FRAMES, result.encodings(), "each frame encoded once for both rounds, every search and the reverse check");
+		assertEquals(Map.of(), result.disagreements(), "every cell followed: tracked back from its last frame, each agrees");
 
 		// which object follows which cell: the best match on the last frame
 		Map<Integer, Integer> objectOfCell = new TreeMap<>();
