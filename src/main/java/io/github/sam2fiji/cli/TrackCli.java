@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import ij.measure.ResultsTable;
 import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.io.AtomicOutputs;
 import io.github.sam2fiji.store.ModelStore;
@@ -37,6 +38,7 @@ import io.github.sam2fiji.ij.ImageMaskFiles;
 import io.github.sam2fiji.ij.LabelImagePrompts;
 import io.github.sam2fiji.ij.PlacedPrompt;
 import io.github.sam2fiji.ij.PromptSet;
+import io.github.sam2fiji.ij.ResultsTables;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
 import picocli.CommandLine.Command;
@@ -126,6 +128,10 @@ public class TrackCli implements Callable<Integer> {
 		+ "TrackMate opens it for editing); a folder for a folder input (<name>-trackmate.xml each)")
 	private Path trackmate;
 
+	@Option(names = "--results", paramLabel = "CSV|DIR", description = "also write the results table (CSV): per object and frame its area, centroid, "
+		+ "the model's scores and the reasons it is doubtful, as ImageJ's Results; a folder for a folder input (<name>-results.csv each)")
+	private Path results;
+
 	@Option(names = "--overwrite", description = "replace an existing, non-empty --ctc folder (whole: never a mix of an old and a new result)")
 	private boolean overwrite;
 
@@ -133,7 +139,7 @@ public class TrackCli implements Callable<Integer> {
 		+ "along t, the time point when tracking along z), so that one job tracks one position; outputs are named <name>-p<K>")
 	private Integer position;
 
-	@Option(names = "--skip-existing", description = "resume: skip stacks whose outputs (--output, and --ctc, --trackmate when given) all exist; "
+	@Option(names = "--skip-existing", description = "resume: skip stacks whose outputs (--output, and --ctc, --trackmate, --results when given) all exist; "
 		+ "outputs are written whole, so existing ones are complete; leftovers of a killed run are removed either way")
 	private boolean skipExisting;
 
@@ -313,7 +319,8 @@ public class TrackCli implements Callable<Integer> {
 			line.put("model", tracker.describe());
 			line.put("frames", job.layout().frameCount());
 			line.put("sequences", job.layout().sequenceCount());
-			Tracked tracked = track(tracker, job, dir, autoSettings, outputFor(stack, batch), ctcFor(stack, batch), trackmateFor(stack, batch), err);
+			Tracked tracked = track(tracker, job, dir, autoSettings, outputFor(stack, batch), ctcFor(stack, batch), trackmateFor(stack, batch),
+				resultsFor(stack, batch), err);
 			double seconds = (System.nanoTime() - start) / 1e9;
 			err.printf(Locale.ROOT, "%s -> %s: %d objects, %.1f s%n", stack, outputFor(stack, batch), tracked.objects(), seconds);
 			line.put("status", "done");
@@ -377,6 +384,7 @@ public class TrackCli implements Callable<Integer> {
 		outputs.add(outputFor(stack, batch));
 		if (ctc != null) outputs.add(ctcFor(stack, batch));
 		if (trackmate != null) outputs.add(trackmateFor(stack, batch));
+		if (results != null) outputs.add(resultsFor(stack, batch));
 		return outputs;
 	}
 
@@ -394,6 +402,7 @@ public class TrackCli implements Callable<Integer> {
 		line.put("output", outputFor(stack, batch).toString());
 		if (ctc != null) line.put("ctc", ctcFor(stack, batch).toString());
 		if (trackmate != null) line.put("trackmate", trackmateFor(stack, batch).toString());
+		if (results != null) line.put("results", resultsFor(stack, batch).toString());
 		line.put("threads", threads);
 		return line;
 	}
@@ -461,6 +470,11 @@ public class TrackCli implements Callable<Integer> {
 				AtomicOutputs.checkNotAnInput(trackmateFile, inputs, false, "--trackmate");
 				AtomicOutputs.checkWritable(trackmateFile, "--trackmate");
 			}
+			Path resultsFile = resultsFor(stack, batch);
+			if (resultsFile != null) {
+				AtomicOutputs.checkNotAnInput(resultsFile, inputs, false, "--results");
+				AtomicOutputs.checkWritable(resultsFile, "--results");
+			}
 		}
 	}
 
@@ -470,6 +484,10 @@ public class TrackCli implements Callable<Integer> {
 
 	private Path trackmateFor(Path stack, boolean batch) {
 		return trackmate == null ? null : batch || Files.isDirectory(trackmate) ? trackmate.resolve(name(stack) + "-trackmate.xml") : trackmate;
+	}
+
+	private Path resultsFor(Path stack, boolean batch) {
+		return results == null ? null : batch || Files.isDirectory(results) ? results.resolve(name(stack) + "-results.csv") : results;
 	}
 
 	private Path ctcFor(Path stack, boolean batch) {
@@ -531,8 +549,8 @@ public class TrackCli implements Callable<Integer> {
 	/** What a stack's run found: its objects, and how many of them a person should review. */
 	private record Tracked(int objects, int doubtful) {}
 
-	private Tracked track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile, PrintWriter err)
-		throws IOException {
+	private Tracked track(Tracker tracker, Job job, Direction dir, AutoTracking.Settings autoSettings, Path out, Path ctcFolder, Path trackmateFile,
+		Path resultsFile, PrintWriter err) throws IOException {
 		String name = job.stack().getFileName().toString();
 		ProgressLines progress = new ProgressLines(name, err, System.console() != null, System::nanoTime);
 		HyperstackTracking.Result result = job.script() != null ? HyperstackTracking.replay(tracker, job.layout(), job.script(), progress, CancellationToken.NEVER)
@@ -552,7 +570,25 @@ public class TrackCli implements Callable<Integer> {
 		if (ctcFolder != null) AtomicOutputs.writeFolder(ctcFolder, overwrite, temp -> CtcExporter.write(labels, result.parents(), temp));
 		if (trackmateFile != null)
 			TrackMateExporter.write(job.layout().image(), labels, result.measurements(), result.prompts().names(), result.parents(), trackmateFile);
+		if (resultsFile != null) writeResults(result, resultsFile);
 		return new Tracked(job.script() != null ? job.objectCount() : result.prompts().names().size(), result.doubts().size());
+	}
+
+	/** The results table as ImageJ writes it to a .csv file (quoting what holds commas), whole or not at all. */
+	private static void writeResults(HyperstackTracking.Result result, Path file) throws IOException {
+		ResultsTable table = new ResultsTable();
+		ResultsTables.fill(table, result.measurements(), result.prompts().names(), result.labels().getCalibration(), result.doubts());
+		AtomicOutputs.writeFile(file, temp -> {
+			// ImageJ picks the format by the name's extension: written as .csv beside the temporary file, then moved onto it
+			Path csv = temp.resolveSibling(temp.getFileName() + ".csv");
+			try {
+				table.saveAs(csv.toString());
+				Files.move(csv, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+			}
+			finally {
+				Files.deleteIfExists(csv);
+			}
+		});
 	}
 
 	/**

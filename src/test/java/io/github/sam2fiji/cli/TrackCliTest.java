@@ -89,6 +89,28 @@ class TrackCliTest {
 	}
 
 	@Test
+	void theResultsTableIsWrittenAsCsvWithEveryObjectOnEveryFrame() throws Exception {
+		Path input = stack("r.tif", 3);
+		Path points = write("points-r.csv", "object_id,frame,x,y,label", "1,0,10,10,1", "2,0,25,20,1");
+		Path csv = dir.resolve("tables").resolve("r-results.csv");
+		assertEquals(0, run("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output", dir.resolve("r-labels.tif").toString(),
+			"--results", csv.toString()), err.toString());
+		ij.measure.ResultsTable table = ij.measure.ResultsTable.open(csv.toString());
+		assertEquals(2 * 3, table.size(), "two objects on three frames");
+		for (String column : List.of("Object", "T", "Area (pixels)", "X", "Y", "Object score", "IoU", "Stability", "Doubt"))
+			assertTrue(table.columnExists(column), column + " in " + table.getColumnHeadings());
+		for (int row = 0; row < table.size(); row++) {
+			int object = (int) table.getValue("Object", row);
+			assertTrue(object == 1 || object == 2);
+			assertEquals(object == 1 ? "object 1" : "object 2", table.getStringValue("Name", row));
+			assertTrue(table.getValue("Area (pixels)", row) > 0, "row " + row);
+		}
+		try (var names = Files.list(csv.getParent())) {
+			assertEquals(List.of(csv), names.toList(), "the table alone: no temporary file left beside it");
+		}
+	}
+
+	@Test
 	void boxesAndLabelsArePromptsToo() throws Exception {
 		Path input = stack("c.tif", 3);
 		Path boxes = write("boxes.csv", "object_id,frame,x0,y0,x1,y1", "4,2,5,5,15,12");
