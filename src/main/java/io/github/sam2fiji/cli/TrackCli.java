@@ -84,6 +84,10 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--auto-grid", defaultValue = "32", paramLabel = "N", description = "--auto: grid clicks per side of a frame (default: ${DEFAULT-VALUE}, as SAM)")
 	private int autoGrid;
 
+	@Option(names = "--auto-tiles", defaultValue = "1", paramLabel = "N", description = "--auto: also search N x N overlapping tiles of each frame, each "
+		+ "with its own grid (SAM's crop mode: objects small in a large image; 1 + N x N times the clicks; default: ${DEFAULT-VALUE}, the whole frame only)")
+	private int autoTiles;
+
 	@Option(names = "--auto-every", defaultValue = "1", paramLabel = "K", description = "--auto: search for new objects on every K-th frame (default: ${DEFAULT-VALUE})")
 	private int autoEvery;
 
@@ -184,10 +188,10 @@ public class TrackCli implements Callable<Integer> {
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
 			// an automatic-mode option without --auto would be ignored: a forgotten --auto is said, not run as a clicked run
-			for (String option : List.of("--auto-grid", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
+			for (String option : List.of("--auto-grid", "--auto-tiles", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
 				if (!auto && spec.commandLine().getParseResult().hasMatchedOption(option))
 					throw new IllegalArgumentException(option + " is an option of automatic mode: add --auto, or leave it out");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound), autoEvery, autoForeground, autoDivisions, autoConfirm)
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound).withTilesPerSide(autoTiles), autoEvery, autoForeground, autoDivisions, autoConfirm)
 				.withReverseCheck(autoCheckBack) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");

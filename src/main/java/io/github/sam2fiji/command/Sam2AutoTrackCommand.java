@@ -37,6 +37,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Search for new objects every (frames)", min = "1")
 	private int search_every = 1;
 
+	@Parameter(label = "Tiles per side (also search N x N tiles, each with its own grid: small objects in a large image; 1: none)", min = "1", max = "8")
+	private int tiles = 1;
+
 	@Parameter(label = "Searched frames a new object must hold", min = "1")
 	private int confirm_frames = AutoTracking.Settings.CONFIRM_FRAMES;
 
@@ -73,7 +76,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 
 	@Override
 	public void run() {
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found), search_every, foreground_only, divisions, confirm_frames)
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found).withTilesPerSide(tiles), search_every, foreground_only, divisions, confirm_frames)
 			.withReverseCheck(check_back);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);

