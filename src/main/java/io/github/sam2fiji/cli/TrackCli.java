@@ -88,6 +88,14 @@ public class TrackCli implements Callable<Integer> {
 		+ "with its own grid (SAM's crop mode: objects small in a large image; 1 + N x N times the clicks; default: ${DEFAULT-VALUE}, the whole frame only)")
 	private int autoTiles;
 
+	@Option(names = "--auto-min-iou", defaultValue = "" + AutomaticMasks.Settings.MIN_PREDICTED_IOU, paramLabel = "X", description = "--auto: keep candidate masks the model rates at least this "
+		+ "(predicted IoU; default: ${DEFAULT-VALUE}, as SAM)")
+	private double autoMinIou;
+
+	@Option(names = "--auto-min-stability", defaultValue = "" + AutomaticMasks.Settings.MIN_STABILITY, paramLabel = "X", description = "--auto: keep candidate masks at least this stable (SAM's "
+		+ "stability score; default: ${DEFAULT-VALUE}; SAM: 0.95; lower finds fainter, softer objects, and more false ones)")
+	private double autoMinStability;
+
 	@Option(names = "--auto-every", defaultValue = "1", paramLabel = "K", description = "--auto: search for new objects on every K-th frame (default: ${DEFAULT-VALUE})")
 	private int autoEvery;
 
@@ -187,10 +195,10 @@ public class TrackCli implements Callable<Integer> {
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
 			// an automatic-mode option without --auto would be ignored: a forgotten --auto is said, not run as a clicked run
-			for (String option : List.of("--auto-grid", "--auto-tiles", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
+			for (String option : List.of("--auto-grid", "--auto-tiles", "--auto-min-iou", "--auto-min-stability", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
 				if (!auto && spec.commandLine().getParseResult().hasMatchedOption(option))
 					throw new IllegalArgumentException(option + " is an option of automatic mode: add --auto, or leave it out");
-			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound).withTilesPerSide(autoTiles), autoEvery, autoForeground, autoDivisions, autoConfirm)
+			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound).withTilesPerSide(autoTiles).withBars(autoMinIou, autoMinStability), autoEvery, autoForeground, autoDivisions, autoConfirm)
 				.withReverseCheck(autoCheckBack) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");

@@ -183,7 +183,9 @@ class TrackCliTest {
 
 		// --auto settings out of range, and --auto with a script: one line each, before any model is loaded
 		Path input = stack("auto.tif", 2);
-		String[][] cases = { { "--auto-grid", "0", "points per side must be 1 to 256, got 0" }, { "--auto-every", "0", "search every must be at least 1 frame, got 0" } };
+		String[][] cases = { { "--auto-grid", "0", "points per side must be 1 to 256, got 0" }, { "--auto-every", "0", "search every must be at least 1 frame, got 0" },
+			{ "--auto-min-stability", "1.5", "the stability bar must be in [0, 1], got 1.5" }, { "--auto-min-iou", "-0.1", "the predicted IoU bar must be in [0, 1], got -0.1" },
+			{ "--auto-tiles", "9", "tiles per side must be 1 (none) to 8, got 9" } };
 		for (String[] c : cases) {
 			err.getBuffer().setLength(0);
 			assertEquals(1, run("track", "--model", dir.toString(), "--input", input.toString(), "--auto", c[0], c[1], "--output", dir.resolve("a.tif").toString()));
@@ -195,7 +197,8 @@ class TrackCliTest {
 		assertEquals("sam2-fiji track: --script replays a recorded session; --auto finds objects: give one of them", err.toString().strip());
 		// an automatic-mode option without --auto: said, not ignored
 		Path points = write("p.csv", "object_id,frame,x,y,label", "1,0,10,10,1");
-		for (String[] option : new String[][] { { "--auto-grid", "8" }, { "--auto-foreground" }, { "--auto-skip-found" }, { "--no-auto-divisions" } }) {
+		for (String[] option : new String[][] { { "--auto-grid", "8" }, { "--auto-foreground" }, { "--auto-skip-found" }, { "--no-auto-divisions" }, { "--auto-tiles", "2" },
+			{ "--auto-min-stability", "0.8" }, { "--auto-check-back" } }) {
 			err.getBuffer().setLength(0);
 			List<String> args = new java.util.ArrayList<>(List.of("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output",
 				dir.resolve("a.tif").toString()));

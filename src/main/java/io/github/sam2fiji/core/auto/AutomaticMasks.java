@@ -50,6 +50,8 @@ public final class AutomaticMasks {
 			if (maxAreaFraction <= 0 || maxAreaFraction > 1) throw new IllegalArgumentException("max area fraction must be in (0, 1], got " + maxAreaFraction);
 			if (maxShared < 0 || maxShared > 1) throw new IllegalArgumentException("max shared fraction must be in [0, 1], got " + maxShared);
 			if (tilesPerSide < 1 || tilesPerSide > 8) throw new IllegalArgumentException("tiles per side must be 1 (none) to 8, got " + tilesPerSide);
+			if (!(minPredictedIou >= 0 && minPredictedIou <= 1)) throw new IllegalArgumentException("the predicted IoU bar must be in [0, 1], got " + minPredictedIou);
+			if (!(minStability >= 0 && minStability <= 1)) throw new IllegalArgumentException("the stability bar must be in [0, 1], got " + minStability);
 		}
 
 		/** The whole frame only. */
@@ -70,8 +72,11 @@ public final class AutomaticMasks {
 		 * Fluo-N2DH-GOWT1 01 frame 0, all 23 nuclei at both, 2 more false clicks at 0.9 (docs/automatic.md).
 		 */
 		public static Settings defaults() {
-			return new Settings(32, 0.88, 0.9, 16, 0.25, 0.5);
+			return new Settings(32, MIN_PREDICTED_IOU, MIN_STABILITY, 16, 0.25, 0.5);
 		}
+
+		/** The default bars ({@link #defaults()}). */
+		public static final double MIN_PREDICTED_IOU = 0.88, MIN_STABILITY = 0.9;
 
 		public Settings withPointsPerSide(int n) {
 			return new Settings(n, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound, tilesPerSide);
@@ -79,6 +84,11 @@ public final class AutomaticMasks {
 
 		public Settings withSkipFound(boolean skip) {
 			return new Settings(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skip, tilesPerSide);
+		}
+
+		/** Other bars for the candidates: the model's predicted IoU and SAM's stability score. */
+		public Settings withBars(double minIou, double minStab) {
+			return new Settings(pointsPerSide, minIou, minStab, minAreaPixels, maxAreaFraction, maxShared, skipFound, tilesPerSide);
 		}
 
 		public Settings withTilesPerSide(int n) {
