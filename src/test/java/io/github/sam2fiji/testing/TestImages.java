@@ -75,6 +75,14 @@ public final class TestImages {
 		return imp;
 	}
 
+	/** The pixels of an ellipse with bounding box (x, y, width, height) on a w x h frame, as ImageJ fills an OvalRoi: the truth of a generated cell. */
+	public static io.github.sam2fiji.core.image.BinaryMask oval(int w, int h, int x, int y, int width, int height) {
+		ByteProcessor ip = new ByteProcessor(w, h);
+		ip.setValue(1);
+		ip.fill(new OvalRoi(x, y, width, height));
+		return io.github.sam2fiji.core.image.BinaryMask.of(w, h, (byte[]) ip.getPixels());
+	}
+
 	/** sha256 over every plane's pixels, to show an image was not modified. */
 	public static String checksum(ImagePlus imp) {
 		try {

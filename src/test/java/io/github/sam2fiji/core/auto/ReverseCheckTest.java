@@ -10,8 +10,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import ij.ImagePlus;
-import ij.gui.OvalRoi;
-import ij.process.ByteProcessor;
 import io.github.sam2fiji.core.Trackers;
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.image.FrameSource;
@@ -48,11 +46,8 @@ class ReverseCheckTest {
 	}
 
 	private static BinaryMask truth(int k, int t) {
-		ByteProcessor ip = new ByteProcessor(W, H);
 		int[] c = cell(k, t);
-		ip.setValue(1);
-		ip.fill(new OvalRoi(c[0], c[1], c[2], c[2]));
-		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
+		return TestImages.oval(W, H, c[0], c[1], c[2], c[2]);
 	}
 
 	/** Objects 1 and 2 on every frame, each the true mask of cell 0 and 1, swapped on {@code swapped} frames. */
