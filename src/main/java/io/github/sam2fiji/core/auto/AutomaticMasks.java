@@ -19,7 +19,8 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * an object (not a speck, not the background or the whole frame) and it is not an object already
  * known (the {@code known} mask: tracked objects); then the best first, each kept only when it is
  * not mostly a part or a repeat of one kept before. The result does not overlap: each mask keeps
- * the pixels no better one took.
+ * the pixels no better one took. In crop mode ({@link Settings#tilesPerSide()}) overlapping tiles of
+ * the frame are searched too, each with its own grid ({@link Tile}).
  */
 public final class AutomaticMasks {
 
@@ -27,7 +28,7 @@ public final class AutomaticMasks {
 	 * @param pointsPerSide grid clicks per side (SAM: 32); the grid covers the frame's longer side,
 	 *          the shorter side with as many points as keep the spacing
 	 * @param minPredictedIou keep candidates the model rates at least this (SAM: 0.88)
-	 * @param minStability keep candidates at least this stable (SAM: 0.95)
+	 * @param minStability keep candidates at least this stable (SAM: 0.95; here 0.9 by default)
 	 * @param minAreaPixels smaller masks are specks
 	 * @param maxAreaFraction larger masks (as a fraction of the frame) are background or the frame
 	 * @param maxShared a candidate sharing more than this fraction of its area with better ones (or
