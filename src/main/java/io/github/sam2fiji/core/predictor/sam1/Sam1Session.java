@@ -358,14 +358,16 @@ final class Sam1Session implements TrackingSession {
 	}
 
 	/** A frame's forward result kept compactly (one int label per pixel, each object's scores) until the backward sweep has added to it. */
-	record HeldFrame(int frame, int[] labels, Map<Integer, ObjectResult> scores) {
+	record HeldFrame(int frame, int[] labels, Map<Integer, Scores> scores) {
+
+		/** An object's result without its mask (the labels hold it). */
+		record Scores(float objectScore, float iou, boolean present, int lostToOthers, float stability) {}
 
 		static HeldFrame of(FrameResult r, int pixels) {
 			int[] labels = new int[pixels];
-			Map<Integer, ObjectResult> scores = new TreeMap<>();
+			Map<Integer, Scores> scores = new TreeMap<>();
 			for (ObjectResult o : r.objects()) {
-				// the scores without the mask: the labels hold it
-				scores.put(o.objectId(), new ObjectResult(o.objectId(), o.frame(), BinaryMask.empty(1, 1), o.objectScore(), o.iou(), o.present(), null, o.lostToOthers(), o.stability()));
+				scores.put(o.objectId(), new Scores(o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.stability()));
 				if (!o.present()) continue;
 				byte[] bits = o.mask().toBytes();
 				for (int i = 0; i < pixels; i++) if (bits[i] != 0) labels[i] = o.objectId();
@@ -376,8 +378,9 @@ final class Sam1Session implements TrackingSession {
 		/** The held objects plus the backward sweep's objects (those not held present). */
 		FrameResult merge(FrameResult backward, int width, int height) {
 			Map<Integer, ObjectResult> byId = new TreeMap<>();
-			for (ObjectResult o : scores.values()) {
-				int id = o.objectId();
+			for (var e : scores.entrySet()) {
+				int id = e.getKey();
+				Scores o = e.getValue();
 				if (!o.present()) {
 					byId.put(id, new ObjectResult(id, frame, BinaryMask.empty(width, height), o.objectScore(), o.iou(), false));
 					continue;
