@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * not say present (a SAM 1 interface model's held mask: the last mask it found, kept over frames where
  * it found none), another object took a large part of the mask the model gave it (an overlap fight:
  * two masklets claiming one cell, a merge or a swap in the making), the model's mask had a soft
- * boundary (low stability: the mask changes much when the logit threshold moves), the object was seen
+ * boundary (low stability: the mask changes much when the logit threshold moves), the model's object
+ * score fell far below its usual value while the object was still shown (SAM 2's presence head
+ * losing it: fading, leaving or being taken by a neighbour), the object was seen
  * on only a few frames, or it vanished and came back. Works for clicked and automatic tracking alike.
  */
 public final class Doubts {
@@ -28,10 +30,20 @@ public final class Doubts {
 	 * @param maxLostShare an object that lost more than this share of the mask the model gave it to
 	 *          other objects on a frame is doubtful
 	 * @param minStability a stability score below this on any frame the model gave a mask is doubtful
+	 * @param minScoreShare an object score (still above {@code minObjectScore}) under this share of the
+	 *          object's median score on the frames it was found is a falling score; judged only where the
+	 *          score is a presence logit of its own, not the predicted IoU that models without a presence
+	 *          head report as their score (the IoU bar judges that)
 	 */
-	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore, double maxLostShare, double minStability) {
+	public record Thresholds(double minIou, double areaJump, int minFrames, double minObjectScore, double maxLostShare, double minStability,
+		double minScoreShare) {
+
+		public Thresholds {
+			if (!(minScoreShare >= 0 && minScoreShare < 1)) throw new IllegalArgumentException("the object score share must be in [0, 1), got " + minScoreShare);
+		}
+
 		public static Thresholds defaults() {
-			return new Thresholds(0.8, 1.8, 3, 0, 0.25, 0.8);
+			return new Thresholds(0.8, 1.8, 3, 0, 0.25, 0.8, 0.5);
 		}
 	}
 
@@ -69,6 +81,8 @@ public final class Doubts {
 				if (!unsure.isEmpty())
 					reasons.add(String.format(Locale.ROOT, "object score %s %.2f on %s (shown, not found by the model there)", th.minObjectScore() == 0 ? "not above" : "at most",
 						th.minObjectScore(), framesText(unsure)));
+				String falling = fallingScore(frames.values(), alongT, th);
+				if (falling != null) reasons.add(falling);
 				List<Integer> fought = new ArrayList<>();
 				double mostLost = 0;
 				for (ObjectMeasurement m : frames.values()) {
@@ -101,6 +115,26 @@ public final class Doubts {
 			if (!reasons.isEmpty()) doubts.put(object.getKey(), reasons);
 		}
 		return doubts;
+	}
+
+	/**
+	 * "object score down to 1.20 on frames 6 to 7 (under half its median 9.80)" where the model's own
+	 * presence score fell far below its usual value on frames it still found the object; null otherwise.
+	 */
+	private static String fallingScore(java.util.Collection<ObjectMeasurement> frames, boolean alongT, Thresholds th) {
+		// found by the model, with a presence score that is not the predicted IoU (SAM 1 interface models report that)
+		List<ObjectMeasurement> found = frames.stream().filter(m -> m.area() > 0 && m.objectScore() > th.minObjectScore() && m.objectScore() != m.iou()).toList();
+		if (found.size() < 2) return null;
+		float[] scores = new float[found.size()];
+		for (int i = 0; i < scores.length; i++) scores[i] = found.get(i).objectScore();
+		java.util.Arrays.sort(scores);
+		double median = scores.length % 2 == 1 ? scores[scores.length / 2] : (scores[scores.length / 2 - 1] + scores[scores.length / 2]) / 2.0;
+		double bar = th.minScoreShare() * median;
+		List<ObjectMeasurement> low = found.stream().filter(m -> m.objectScore() < bar).toList();
+		if (low.isEmpty()) return null;
+		float lowest = low.stream().map(ObjectMeasurement::objectScore).min(Float::compare).orElseThrow();
+		return String.format(Locale.ROOT, "object score down to %.2f on %s (under %.0f %% of its median %.2f: fading, leaving or being lost)", lowest,
+			framesText(low.stream().map(m -> alongT ? m.t() : m.z()).toList()), 100 * th.minScoreShare(), median);
 	}
 
 	/** "frame 4", "frames 4 to 6", "frames 4 to 6, 9": ascending frame numbers as runs. */

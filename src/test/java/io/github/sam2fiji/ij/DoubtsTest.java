@@ -71,6 +71,24 @@ class DoubtsTest {
 	}
 
 	@Test
+	void anObjectWhosePresenceScoreFallsIsDoubtful() {
+		// SAM 2 presence logits: object 11 found on every frame but its score sinks on 5 and 6 (fading);
+		// object 12's score wanders within a factor 2; object 13 is a SAM 1 interface model's (score = IoU)
+		List<ObjectMeasurement> ms = new ArrayList<>();
+		float[] fading = {9.8f, 10.2f, 9.5f, 10.0f, 4.1f, 1.2f, 9.9f};
+		float[] wandering = {6f, 9f, 5f, 8f, 7f, 5.5f, 9.5f};
+		for (int t = 1; t <= 7; t++) {
+			ms.add(new ObjectMeasurement(11, 1, t, 400, 10, 10, fading[t - 1], 0.9f, true));
+			ms.add(new ObjectMeasurement(12, 1, t, 400, 30, 10, wandering[t - 1], 0.9f, true));
+			float iou = t == 4 ? 0.82f : 0.95f;
+			ms.add(new ObjectMeasurement(13, 1, t, 400, 50, 10, iou, iou, true));
+		}
+		Map<Integer, List<String>> doubts = Doubts.of(ms, true, Doubts.Thresholds.defaults());
+		assertEquals(Map.of(11, List.of("object score down to 1.20 on frames 5 to 6 (under 50 % of its median 9.80: fading, leaving or being lost)")), doubts);
+		org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Doubts.Thresholds(0.8, 1.8, 3, 0, 0.25, 0.8, 1));
+	}
+
+	@Test
 	void framesAreAlongTheTrackingAxis() {
 		List<ObjectMeasurement> ms = new ArrayList<>();
 		for (int z = 1; z <= 4; z++) ms.add(new ObjectMeasurement(1, z, 1, z == 3 ? 0 : 200, 5, 5, 0.9f, 0.9f, z != 3));
