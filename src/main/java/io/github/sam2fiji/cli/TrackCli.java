@@ -25,6 +25,7 @@ import io.github.sam2fiji.core.predictor.Tracker;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.prompt.ObjectPrompt;
 import io.github.sam2fiji.core.prompt.PointPrompt;
+import io.github.sam2fiji.core.runtime.OptimizedGraphCache;
 import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.auto.AutoTracking;
@@ -172,6 +173,10 @@ public class TrackCli implements Callable<Integer> {
 	@Option(names = "--cpu", description = "do not try the GPU")
 	private boolean cpuOnly;
 
+	@Option(names = "--graph-cache", paramLabel = "DIR|off", description = "where ONNX Runtime's optimised CPU graphs are kept, so that the model opens "
+		+ "faster from the second run on (same results); 'off' for none (default: $SAM2FIJI_GRAPH_CACHE, else ~/.sam2fiji/graph-cache)")
+	private String graphCache;
+
 	@Option(names = "--tracking", paramLabel = "KEY=VALUE", description = "SAM 1 interface models: a tracking setting for this run, over the model's own "
 			+ "(e.g. input_scale=0.5 for large cells, max_held_frames=20); repeatable; keys in docs/model-format.md")
 	private Map<String, Double> tracking = new LinkedHashMap<>();
@@ -249,7 +254,7 @@ public class TrackCli implements Callable<Integer> {
 
 		Tracker tracker() {
 			if (tracker == null) {
-				tracker = trackerOpener.apply(folder, new RuntimeOptions(!cpuOnly, threads));
+				tracker = trackerOpener.apply(folder, new RuntimeOptions(!cpuOnly, threads).withGraphCache(graphCacheFolder()));
 				err.println("model: " + tracker.describe());
 			}
 			return tracker;
@@ -359,11 +364,18 @@ public class TrackCli implements Callable<Integer> {
 		}
 	}
 
+	/** The {@code --graph-cache} folder, the default one, or null for none. */
+	private Path graphCacheFolder() {
+		if (graphCache == null) return OptimizedGraphCache.defaultFolder();
+		return OptimizedGraphCache.OFF.equalsIgnoreCase(graphCache.strip()) ? null : Path.of(graphCache);
+	}
+
 	/** {@code --plan}: per stack, the JSON line of its {@link MemoryPlan} on standard output. */
 	private int plan(List<Path> stacks, TrackAxis trackAxis, Path modelFolder, PrintWriter err) throws IOException {
 		PrintWriter out = spec.commandLine().getOut();
 		List<String> runArguments = new ArrayList<>(List.of("--model", modelFolder.toString(), "--threads", Integer.toString(threads)));
 		if (cpuOnly) runArguments.add("--cpu");
+		if (graphCache != null) runArguments.addAll(List.of("--graph-cache", graphCache));
 		tracking.forEach((k, v) -> runArguments.addAll(List.of("--tracking", k + "=" + v)));
 		// an automatic run's probe clicks its whole grid (no foreground filter: the generated frames are
 		// not the data), at most 16 x 16 clicks: the decoder's native memory grows with the clicks

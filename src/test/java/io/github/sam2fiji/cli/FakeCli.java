@@ -12,6 +12,8 @@ final class FakeCli {
 	final FakeTracker tracker = new FakeTracker();
 	/** Trackers opened (model loads). */
 	int opened;
+	/** The runtime options of the latest model load. */
+	io.github.sam2fiji.core.runtime.RuntimeOptions lastOptions;
 	/** Standard error of the latest run. */
 	final StringWriter err = new StringWriter();
 
@@ -23,6 +25,7 @@ final class FakeCli {
 			public <K> K create(Class<K> cls) throws Exception {
 				if (cls == TrackCli.class) return cls.cast(new TrackCli((model, options) -> {
 					opened++;
+					lastOptions = options;
 					return tracker;
 				}));
 				return CommandLine.defaultFactory().create(cls);

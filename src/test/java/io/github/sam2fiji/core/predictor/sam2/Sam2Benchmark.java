@@ -126,7 +126,7 @@ public final class Sam2Benchmark {
 		List<Double> perFrame = new ArrayList<>();
 		long[] last = { 0 };
 		List<Integer> areas = new ArrayList<>();
-		RuntimeOptions runtime = new RuntimeOptions(false, threads, profiles);
+		RuntimeOptions runtime = new RuntimeOptions(false, threads).withProfiling(profiles);
 		String line;
 		try (Sam2Tracker tracker = new Sam2Tracker(ModelPackage.open(model), runtime);
 			Sam2Session session = (Sam2Session) tracker.newSession(frames, BENCH_SESSION)) {
