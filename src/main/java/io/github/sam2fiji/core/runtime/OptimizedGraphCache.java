@@ -121,15 +121,20 @@ public final class OptimizedGraphCache {
 			// not writable: opened as without a cache
 			written = null;
 		}
+		if (written == null) return environment.createSession(graph, so);
 		OrtSession session;
 		try {
 			session = environment.createSession(graph, so);
 		}
 		catch (OrtException | RuntimeException e) {
-			if (written != null) deleteQuietly(written);
-			throw e;
+			// saving the optimised form may be what failed (a full disk): opened as without a cache,
+			// which throws again if the graph itself is at fault
+			deleteQuietly(written);
+			SessionOptions plain = options.create();
+			plain.setOptimizationLevel(LEVEL);
+			return environment.createSession(graph, plain);
 		}
-		if (written != null) keep(written, entry, digestFile);
+		keep(written, entry, digestFile);
 		return session;
 	}
 

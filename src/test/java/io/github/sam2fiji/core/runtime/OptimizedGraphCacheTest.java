@@ -108,6 +108,15 @@ class OptimizedGraphCacheTest {
 	}
 
 	@Test
+	void aBrokenGraphFailsAsWithoutACacheAndLeavesNothing(@TempDir Path tmp) throws Exception {
+		OptimizedGraphCache cache = new OptimizedGraphCache(tmp);
+		org.junit.jupiter.api.Assertions.assertThrows(OrtException.class, () -> cache.open(env, "not a graph".getBytes(), OptimizedGraphCacheTest::options));
+		assertEquals(List.of(), listing(tmp));
+		OnnxRuntime runtime = new OnnxRuntime(new RuntimeOptions(false, 1).withGraphCache(tmp));
+		org.junit.jupiter.api.Assertions.assertThrows(io.github.sam2fiji.core.model.ModelFormatException.class, () -> runtime.open("bad.onnx", "not a graph".getBytes()));
+	}
+
+	@Test
 	void theRuntimeOpensCpuGraphsThroughTheCacheAndSaysSo(@TempDir Path tmp) throws Exception {
 		byte[] graph = Files.readAllBytes(GRAPH);
 		OnnxRuntime runtime = new OnnxRuntime(new RuntimeOptions(false, 1).withGraphCache(tmp));
