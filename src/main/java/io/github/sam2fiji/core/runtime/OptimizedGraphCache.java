@@ -80,6 +80,26 @@ public final class OptimizedGraphCache {
 	}
 
 	/**
+	 * "2 graphs, 211 MB" (the saved optimised forms in {@code folder}, for users deciding whether to
+	 * delete it), "empty" when there are none or the folder does not exist.
+	 */
+	public static String usage(Path folder) {
+		if (!Files.isDirectory(folder)) return "empty";
+		try (var files = Files.list(folder)) {
+			long[] countAndBytes = new long[2];
+			files.filter(p -> p.getFileName().toString().endsWith(".onnx") && !p.getFileName().toString().startsWith(".")).forEach(p -> {
+				countAndBytes[0]++;
+				countAndBytes[1] += p.toFile().length();
+			});
+			return countAndBytes[0] == 0 ? "empty"
+				: String.format(java.util.Locale.ROOT, "%d graph%s, %.0f MB", countAndBytes[0], countAndBytes[0] == 1 ? "" : "s", countAndBytes[1] / 1e6);
+		}
+		catch (IOException e) {
+			return "unreadable (" + e.getMessage() + ")";
+		}
+	}
+
+	/**
 	 * A CPU session of {@code graph}: from its saved optimised form when there is a sound one, else
 	 * optimised now (and the form saved for next time).
 	 *

@@ -72,6 +72,8 @@ class OptimizedGraphCacheTest {
 		}
 		assertEquals(1, cache.hits());
 		assertEquals(1, cache.saves());
+		assertEquals(String.format(java.util.Locale.ROOT, "1 graph, %.0f MB", Files.size(entry) / 1e6), OptimizedGraphCache.usage(tmp.resolve("cache")));
+		assertEquals("empty", OptimizedGraphCache.usage(tmp.resolve("none")));
 
 		// a damaged entry is not run: its digest fails, it is rebuilt
 		byte[] damaged = Files.readAllBytes(entry);
