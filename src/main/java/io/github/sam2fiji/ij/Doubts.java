@@ -118,7 +118,8 @@ public final class Doubts {
 	}
 
 	/**
-	 * "object score down to 1.20 on frames 6 to 7 (under half its median 9.80)" where the model's own
+	 * "object score down to 1.20 on frames 6 to 7 (under 50 % of its median 9.80: fading, leaving or
+	 * being lost)" where the model's own
 	 * presence score fell far below its usual value on frames it still found the object; null otherwise.
 	 */
 	private static String fallingScore(java.util.Collection<ObjectMeasurement> frames, boolean alongT, Thresholds th) {
