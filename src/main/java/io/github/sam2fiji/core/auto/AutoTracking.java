@@ -159,13 +159,11 @@ public final class AutoTracking {
 			// a frame searched again after a round decodes only the clicks it did not decode before
 			List<Tile> tiles = tiles(frames, settings);
 			long clickMemory = clickMemoryBytes() / (1 + tiles.size());
-			RememberedClicks clicks = new RememberedClicks(tracker.clickCandidates(encodings), frames.width(), frames.height(), settings.masks().minPredictedIou(),
-				settings.masks().minStability(), clickMemory);
+			RememberedClicks clicks = new RememberedClicks(tracker.clickCandidates(encodings), frames.width(), frames.height(), settings.masks(), clickMemory);
 			// crop mode: each tile its own grid, decoded on the tile's own encoding (made when its frame is searched)
 			Map<Tile, RememberedClicks> tileClicks = new LinkedHashMap<>();
 			for (Tile tile : tiles)
-				tileClicks.put(tile, new RememberedClicks(tracker.clickCandidates(tile.crop(frames)), tile.width(), tile.height(), settings.masks().minPredictedIou(),
-					settings.masks().minStability(), clickMemory));
+				tileClicks.put(tile, new RememberedClicks(tracker.clickCandidates(tile.crop(frames)), tile.width(), tile.height(), settings.masks(), clickMemory));
 			return track(tracker, encodings, new Searcher(clicks, tileClicks), seeds, settings, sink, progress, cancel);
 		}
 	}

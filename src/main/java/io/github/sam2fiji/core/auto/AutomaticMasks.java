@@ -95,6 +95,11 @@ public final class AutomaticMasks {
 		public Settings withTilesPerSide(int n) {
 			return new Settings(pointsPerSide, minPredictedIou, minStability, minAreaPixels, maxAreaFraction, maxShared, skipFound, n);
 		}
+
+		/** Whether a candidate of this area on a width x height frame (or tile) is object-sized: neither a speck nor background. */
+		public boolean objectSized(long area, int width, int height) {
+			return area >= minAreaPixels && area <= (long) Math.floor(maxAreaFraction * width * height);
+		}
 	}
 
 	/** A mask found: its pixels (no other masklet's), the click that found it and the model's scores. */
@@ -161,7 +166,6 @@ public final class AutomaticMasks {
 	static List<Candidate> candidates(ClickCandidates model, int width, int height, int frame, BinaryMask known, BinaryMask clickable, Settings settings,
 		CancellationToken cancel) {
 		List<PointPrompt> clicks = grid(width, height, settings.pointsPerSide(), known, clickable);
-		long maxArea = (long) Math.floor(settings.maxAreaFraction() * width * height);
 		List<Candidate> kept = new ArrayList<>();
 		// with skipFound: the pixels of the candidates kept so far, where no further click is decoded
 		byte[] found = settings.skipFound() ? new byte[width * height] : null;
@@ -171,7 +175,7 @@ public final class AutomaticMasks {
 			if (some.isEmpty()) continue;
 			for (Candidate c : model.candidates(frame, some, settings.minPredictedIou(), settings.minStability(), cancel)) {
 				int area = c.mask().area();
-				if (area < settings.minAreaPixels() || area > maxArea) continue;
+				if (!settings.objectSized(area, width, height)) continue;
 				if (known != null && shared(c.mask(), known) > settings.maxShared() * area) continue;
 				kept.add(c);
 				if (found != null) {

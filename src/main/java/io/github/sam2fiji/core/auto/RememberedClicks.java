@@ -2,7 +2,6 @@ package io.github.sam2fiji.core.auto;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +14,18 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * A model's answers to grid clicks, remembered per frame: a click's candidates depend only on the
  * frame and the click, so when a frame is searched again (the tracked objects' coverage changed after
  * a round) only the clicks not decoded before go to the model. Exact: what it returns is what the
- * model returned for those clicks. Masks are kept as run lengths within a byte budget; beyond it
- * the least recently searched frames are forgotten (and decoded again if searched again).
+ * model returned for those clicks. Masks are kept as run lengths within a byte budget.
  * <p>
- * Serves one pair of bars (predicted IoU, stability), the run's; calls with other bars, or without
- * bars, go to the model.
+ * Serves the search's bars ({@link AutomaticMasks.Settings}: predicted IoU, stability and size, all
+ * functions of the candidate alone): only candidates passing all three are remembered and returned,
+ * since the search drops the others anyway. Without the size bar, a frame's background masks (many
+ * per frame, each with thousands of runs at 1024 x 1024) filled a 256 MB budget with ten frames of
+ * Fluo-N2DH-GOWT1 01, so every frame was decoded again in every round. Calls with other bars, or
+ * without bars, go to the model and return all it gives.
+ * <p>
+ * Beyond the budget new answers are not remembered, and those remembered stay: every round searches
+ * the frames in the same order, so keeping the first ones saves their decodes in every later round,
+ * where forgetting the least recently searched (the next to be searched again) would save none.
  */
 final class RememberedClicks implements ClickCandidates {
 
@@ -27,20 +33,19 @@ final class RememberedClicks implements ClickCandidates {
 
 	private final ClickCandidates model;
 	private final int width, height;
-	private final double minPredictedIou, minStability;
+	private final AutomaticMasks.Settings bars;
 	private final long budgetBytes;
-	/** Per frame, per click decoded, its candidates passing the bars (often none); least recently searched frame first. */
-	private final LinkedHashMap<Integer, Map<PointPrompt, List<Remembered>>> frames = new LinkedHashMap<>(16, 0.75f, true);
-	private final Map<Integer, Long> frameBytes = new HashMap<>();
+	/** Per frame, per click decoded, its candidates passing the bars (often none). */
+	private final Map<Integer, Map<PointPrompt, List<Remembered>>> frames = new HashMap<>();
 	private long bytes;
 	private long decoded;
 
-	RememberedClicks(ClickCandidates model, int width, int height, double minPredictedIou, double minStability, long budgetBytes) {
+	/** @param bars the search's settings: their predicted IoU, stability and size bars, the size on this width x height frame (or tile) */
+	RememberedClicks(ClickCandidates model, int width, int height, AutomaticMasks.Settings bars, long budgetBytes) {
 		this.model = model;
 		this.width = width;
 		this.height = height;
-		this.minPredictedIou = minPredictedIou;
-		this.minStability = minStability;
+		this.bars = bars;
 		this.budgetBytes = budgetBytes;
 	}
 
@@ -52,50 +57,37 @@ final class RememberedClicks implements ClickCandidates {
 
 	@Override
 	public List<Candidate> candidates(int frame, List<PointPrompt> clicks, double minIou, double minStab, CancellationToken cancel) {
-		if (minIou != minPredictedIou || minStab != minStability) {
+		if (minIou != bars.minPredictedIou() || minStab != bars.minStability()) {
 			decoded += clicks.size();
 			return model.candidates(frame, clicks, minIou, minStab, cancel);
 		}
 		Map<PointPrompt, List<Remembered>> known = frames.computeIfAbsent(frame, f -> new HashMap<>());
 		List<PointPrompt> fresh = clicks.stream().filter(c -> !known.containsKey(c)).distinct().toList();
+		Map<PointPrompt, List<Remembered>> answers = new HashMap<>();
 		if (!fresh.isEmpty()) {
 			decoded += fresh.size();
-			Map<PointPrompt, List<Remembered>> answers = new LinkedHashMap<>();
 			for (PointPrompt c : fresh) answers.put(c, new ArrayList<>());
+			long added = 64L * fresh.size();
 			for (Candidate c : model.candidates(frame, fresh, minIou, minStab, cancel)) {
+				if (!bars.objectSized(c.mask().area(), width, height)) continue;
 				int[] runs = c.mask().toRuns();
 				answers.get(c.click()).add(new Remembered(c.click(), runs, c.predictedIou(), c.stability(), c.objectScore()));
-				add(frame, 4L * runs.length + 64);
+				added += 4L * runs.length + 64;
 			}
-			known.putAll(answers);
-			add(frame, 64L * fresh.size());
+			if (bytes + added <= budgetBytes) {
+				known.putAll(answers);
+				bytes += added;
+			}
 		}
 		List<Candidate> out = new ArrayList<>();
 		for (PointPrompt c : clicks)
-			for (Remembered r : known.get(c)) out.add(new Candidate(r.click(), BinaryMask.fromRuns(width, height, r.runs()), r.predictedIou(), r.stability(), r.objectScore()));
-		forgetBeyondBudget(frame);
+			for (Remembered r : known.containsKey(c) ? known.get(c) : answers.get(c))
+				out.add(new Candidate(r.click(), BinaryMask.fromRuns(width, height, r.runs()), r.predictedIou(), r.stability(), r.objectScore()));
 		return out;
 	}
 
 	/** Clicks the model decoded through this object. */
 	long decoded() {
 		return decoded;
-	}
-
-	private void add(int frame, long n) {
-		frameBytes.merge(frame, n, Long::sum);
-		bytes += n;
-	}
-
-	/** Forgets the least recently searched frames (never {@code current}) until within the budget. */
-	private void forgetBeyondBudget(int current) {
-		var it = frames.keySet().iterator();
-		while (bytes > budgetBytes && it.hasNext()) {
-			int f = it.next();
-			if (f == current) continue;
-			it.remove();
-			Long freed = frameBytes.remove(f);
-			if (freed != null) bytes -= freed;
-		}
 	}
 }
