@@ -18,9 +18,9 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * <p>
  * Serves the search's bars ({@link AutomaticMasks.Settings}: predicted IoU, stability and size, all
  * functions of the candidate alone): only candidates passing all three are remembered and returned,
- * since the search drops the others anyway. Without the size bar, a frame's background masks (many
- * per frame, each with thousands of runs at 1024 x 1024) filled a 256 MB budget with ten frames of
- * Fluo-N2DH-GOWT1 01, so every frame was decoded again in every round. Calls with other bars, or
+ * since the search drops the others anyway (background masks are many, with hundreds to thousands
+ * of runs each at 1024 x 1024: kept, they filled the budget on Fluo-N2DH-GOWT1 01 and the second
+ * round decoded the grid again). Calls with other bars, or
  * without bars, go to the model and return all it gives.
  * <p>
  * Beyond the budget new answers are not remembered, and those remembered stay: every round searches
