@@ -15,8 +15,9 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
  * separated parts of comparable size lying side by side (the tracker kept both daughters), or a new object is found
  * touching a tracked one that shrank on that frame (the tracker kept one daughter, the search found
- * the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames, and a split whose
- * part is mostly a tracked neighbour's mask is that neighbour, not a daughter.
+ * the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames; a split whose
+ * part is mostly a tracked neighbour's mask is that neighbour, not a daughter, and one whose parts
+ * another object's mask lies between was cut by that object, not divided.
  */
 final class Divisions {
 
@@ -68,10 +69,69 @@ final class Divisions {
 				if (parts == null || !sideBySide(parts.get(0), parts.get(1)) || !splitAgain(results, f, o.objectId(), minPixels)) continue;
 				if (previous != null && (neighbourOf(previous, o.objectId(), parts.get(0)) || neighbourOf(previous, o.objectId(), parts.get(1))))
 					continue; // the mask spread over a tracked neighbour: a merge, not a division
+				if (cutByNeighbour(here, o.objectId(), parts.get(0), parts.get(1))) continue;
 				return Optional.of(new Division(o.objectId(), f, parts.get(0), parts.get(1)));
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Whether what separates two parts of object {@code id}'s mask on frame result {@code r} is mostly
+	 * other objects' masks: the pixels on the shortest paths between the parts (outside both) are
+	 * more than half another present object's. Daughters are parted by background; a mask with a
+	 * neighbour's mask across it (the overlap rule gave the neighbour the middle) is not two cells.
+	 */
+	static boolean cutByNeighbour(FrameResult r, int id, BinaryMask a, BinaryMask b) {
+		int w = a.width(), h = a.height();
+		int[] fromA = distances(a), fromB = distances(b);
+		byte[] inA = a.toBytes(), inB = b.toBytes();
+		int gap = Integer.MAX_VALUE;
+		for (int i = 0; i < fromA.length; i++)
+			if (fromA[i] >= 0 && fromB[i] >= 0) gap = Math.min(gap, fromA[i] + fromB[i]);
+		if (gap == Integer.MAX_VALUE) return false;
+		byte[] others = new byte[w * h];
+		for (ObjectResult other : r.objects()) {
+			if (other.objectId() == id || !other.present()) continue;
+			byte[] m = other.mask().toBytes();
+			for (int i = 0; i < m.length; i++) others[i] |= m[i];
+		}
+		int between = 0, taken = 0;
+		for (int i = 0; i < fromA.length; i++) {
+			if (inA[i] != 0 || inB[i] != 0 || fromA[i] < 0 || fromB[i] < 0 || fromA[i] + fromB[i] > gap) continue;
+			between++;
+			if (others[i] != 0) taken++;
+		}
+		return between > 0 && taken > 0.5 * between;
+	}
+
+	/** Chessboard distance of every pixel to the mask (0 inside it), by a breadth-first sweep. */
+	private static int[] distances(BinaryMask mask) {
+		int w = mask.width(), h = mask.height();
+		byte[] bits = mask.toBytes();
+		int[] d = new int[w * h];
+		java.util.Arrays.fill(d, -1);
+		int[] queue = new int[w * h];
+		int head = 0, tail = 0;
+		for (int i = 0; i < bits.length; i++)
+			if (bits[i] != 0) {
+				d[i] = 0;
+				queue[tail++] = i;
+			}
+		while (head < tail) {
+			int i = queue[head++], x = i % w, y = i / w;
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++) {
+					int nx = x + dx, ny = y + dy;
+					if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+					int j = ny * w + nx;
+					if (d[j] < 0) {
+						d[j] = d[i] + 1;
+						queue[tail++] = j;
+					}
+				}
+		}
+		return d;
 	}
 
 	/** Whether two parts lie as daughters do: at most {@link #MAX_APART} diameters apart. */

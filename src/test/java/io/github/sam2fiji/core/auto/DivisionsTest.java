@@ -58,6 +58,27 @@ class DivisionsTest {
 	}
 
 	@Test
+	void twoPartsWithAnotherObjectBetweenThemWereCutNotDivided() {
+		BinaryMask whole = rects(new int[] { 16, 20, 36, 20 });
+		BinaryMask split = rects(new int[] { 16, 20, 16, 20 }, new int[] { 36, 20, 16, 20 });
+		BinaryMask across = rects(new int[] { 32, 10, 4, 40 }); // a neighbour's mask over the 4-pixel gap
+		List<FrameResult> results = new ArrayList<>();
+		for (int f = 0; f < 4; f++) {
+			ObjectResult cell = new ObjectResult(1, f, f < 2 ? whole : split, 5f, 0.9f, true);
+			results.add(new FrameResult(f, f < 2 ? List.of(cell) : List.of(cell, new ObjectResult(2, f, across, 5f, 0.9f, true))));
+		}
+		assertTrue(Divisions.firstSplit(results, Set.of(1), Map.of(), Set.of(), 16).isEmpty());
+		assertTrue(Divisions.cutByNeighbour(results.get(2), 1, rects(new int[] { 16, 20, 16, 20 }), rects(new int[] { 36, 20, 16, 20 })));
+		// the same gap with only a sliver of the neighbour in it: background parts them, a division
+		List<FrameResult> sliver = new ArrayList<>();
+		for (int f = 0; f < 4; f++) {
+			ObjectResult cell = new ObjectResult(1, f, f < 2 ? whole : split, 5f, 0.9f, true);
+			sliver.add(new FrameResult(f, f < 2 ? List.of(cell) : List.of(cell, new ObjectResult(2, f, rects(new int[] { 32, 10, 4, 14 }), 5f, 0.9f, true))));
+		}
+		assertTrue(Divisions.firstSplit(sliver, Set.of(1), Map.of(), Set.of(), 16).isPresent());
+	}
+
+	@Test
 	void sideBySideIsMeasuredInDiametersOfTheJointArea() {
 		BinaryMask a = rects(new int[] { 0, 0, 10, 10 });
 		// joint area 200: a disc of 16.0 pixels; 1.5 diameters = 23.9 pixels between centroids
