@@ -1,6 +1,7 @@
 package io.github.sam2fiji.core.auto;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import io.github.sam2fiji.core.result.ObjectResult;
 
 /**
  * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
- * separated parts of comparable size lying side by side (the tracker kept both daughters), or a new object is found
- * touching a tracked one that shrank on that frame (the tracker kept one daughter, the search found
- * the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames; a split whose
+ * separated parts of comparable size lying side by side (the tracker kept both daughters), or a new
+ * object is found touching a tracked one that shrank on that frame (the tracker kept one daughter,
+ * the search found the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames; a split whose
  * part is mostly a tracked neighbour's mask is that neighbour, not a daughter, and one whose parts
  * another object's mask lies between was cut by that object, not divided.
  */
@@ -110,7 +111,7 @@ final class Divisions {
 		int w = mask.width(), h = mask.height();
 		byte[] bits = mask.toBytes();
 		int[] d = new int[w * h];
-		java.util.Arrays.fill(d, -1);
+		Arrays.fill(d, -1);
 		int[] queue = new int[w * h];
 		int head = 0, tail = 0;
 		for (int i = 0; i < bits.length; i++)

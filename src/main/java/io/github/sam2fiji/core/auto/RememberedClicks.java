@@ -20,8 +20,8 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * functions of the candidate alone): only candidates passing all three are remembered and returned,
  * since the search drops the others anyway (background masks are many, with hundreds to thousands
  * of runs each at 1024 x 1024: kept, they filled the budget on Fluo-N2DH-GOWT1 01 and the second
- * round decoded the grid again). Calls with other bars, or
- * without bars, go to the model and return all it gives.
+ * round decoded the grid again). Calls with other bars, or without bars, go to the model and
+ * return all it gives.
  * <p>
  * Beyond the budget new answers are not remembered, and those remembered stay: every round searches
  * the frames in the same order, so keeping the first ones saves their decodes in every later round,
