@@ -252,16 +252,12 @@ final class Divisions {
 		return parts;
 	}
 
+	/** The pixels within chessboard distance {@code r} of the mask. */
 	private static BinaryMask dilate(BinaryMask mask, int r) {
-		int w = mask.width(), h = mask.height();
-		byte[] in = mask.toBytes(), out = new byte[w * h];
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				if (in[y * w + x] == 0) continue;
-				for (int yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++)
-					for (int xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) out[yy * w + xx] = 1;
-			}
-		return BinaryMask.of(w, h, out);
+		int[] d = distances(mask);
+		byte[] out = new byte[d.length];
+		for (int i = 0; i < d.length; i++) if (d[i] >= 0 && d[i] <= r) out[i] = 1;
+		return BinaryMask.of(mask.width(), mask.height(), out);
 	}
 
 	private static boolean overlaps(BinaryMask a, BinaryMask b) {
