@@ -113,8 +113,17 @@ final class Births {
 	}
 
 	/**
-	 * The tracked object a chain resumes: present on the frame before the chain's first, absent on
-	 * that first frame, and the chain's first masklet lies where it was ({@link #RESUMES} of the
+	 * Whether the model found the object on that frame: present with a mask, and not a mask only held
+	 * from an earlier frame (a SAM 1 interface model shows a missed object's last mask with object
+	 * score 0; SAM 2's score is its presence logit, above 0 wherever it is present).
+	 */
+	static boolean foundThere(ObjectResult r) {
+		return r != null && r.present() && !r.mask().isEmpty() && r.objectScore() > 0;
+	}
+
+	/**
+	 * The tracked object a chain resumes: present on the frame before the chain's first, absent (or
+	 * only held, {@link #foundThere}) on that first frame, and the chain's first masklet lies where it was ({@link #RESUMES} of the
 	 * masklet's area inside its mask there); the best such, or none.
 	 *
 	 * @param ended objects whose track has ended (divided, or returned): not looked at
@@ -130,7 +139,7 @@ final class Births {
 			int id = before.objectId();
 			if (!objects.contains(id) || ended.contains(id) || !before.present() || startsAt.getOrDefault(id, 0) > f - 1) continue;
 			ObjectResult now = Divisions.find(results, f, id);
-			if (now != null && now.present() && !now.mask().isEmpty()) continue;
+			if (foundThere(now)) continue;
 			long shared = AutomaticMasks.shared(masklet, before.mask());
 			if (shared >= RESUMES * masklet.area() && shared > bestShared) {
 				best = id;

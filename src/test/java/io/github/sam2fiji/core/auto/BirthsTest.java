@@ -88,4 +88,19 @@ class BirthsTest {
 		Births.Chain overPresent = new Births.Chain(List.of(1), List.of(square(25, 5, 6)));
 		assertEquals(Optional.empty(), Births.resumed(results, overPresent, Set.of(1, 2), Map.of(), Set.of()));
 	}
+
+	@Test
+	void aTrackOnlyHeldOnTheChainsFirstFrameWasLostThereAndIsResumed() {
+		// a SAM 1 interface model missed object 1 on frame 1 and shows a sliver of its last mask (object score 0)
+		BinaryMask was = square(10, 10, 8);
+		ObjectResult held = new ObjectResult(1, 1, square(10, 10, 2), 0f, 0.9f, true);
+		List<FrameResult> results = List.of(new FrameResult(0, List.of(new ObjectResult(1, 0, was, 0.9f, 0.9f, true))), new FrameResult(1, List.of(held)));
+		Births.Chain here = new Births.Chain(List.of(1), List.of(square(12, 10, 8)));
+		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1), Map.of(), Set.of()));
+		// found by the model there (score above 0): not lost, the chain is something else
+		List<FrameResult> found = List.of(results.get(0), new FrameResult(1, List.of(new ObjectResult(1, 1, square(10, 10, 2), 0.7f, 0.9f, true))));
+		assertEquals(Optional.empty(), Births.resumed(found, here, Set.of(1), Map.of(), Set.of()));
+		assertFalse(Births.foundThere(held));
+		assertFalse(Births.foundThere(null));
+	}
 }
