@@ -123,8 +123,8 @@ final class Births {
 
 	/**
 	 * The tracked object a chain resumes: present on the frame before the chain's first, absent (or
-	 * only held, {@link #foundThere}) on that first frame, and the chain's first masklet lies where it was ({@link #RESUMES} of the
-	 * masklet's area inside its mask there); the best such, or none.
+	 * only held, {@link #foundThere}) on that first frame, and the chain's first masklet lies where
+	 * it was ({@link #RESUMES} of the masklet's area inside its mask there); the best such, or none.
 	 *
 	 * @param ended objects whose track has ended (divided, or returned): not looked at
 	 */
