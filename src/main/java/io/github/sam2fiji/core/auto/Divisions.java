@@ -16,9 +16,10 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * Cell divisions in tracked results, by the two signs a mask gives: the mother's mask becomes two
  * separated parts of comparable size lying side by side (the tracker kept both daughters), or a new
  * object is found touching a tracked one that shrank on that frame (the tracker kept one daughter,
- * the search found the other). Neither applies to a daughter younger than {@link #MIN_CYCLE} frames; a split whose
- * part is mostly a tracked neighbour's mask is that neighbour, not a daughter, and one whose parts
- * another object's mask lies between was cut by that object, not divided.
+ * the search found the other). Neither applies to a daughter younger than {@link #MIN_CYCLE}
+ * frames; a split whose part is mostly a tracked neighbour's mask is that neighbour, not a
+ * daughter, and one whose parts another object's mask lies between was cut by that object, not
+ * divided.
  */
 final class Divisions {
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,7 +113,7 @@ class EveryEventTrackingTest {
 		for (int t = LEAVES; t < RETURNS; t++) assertTrue(!LabelStacks.contains(labels, t, left) && !LabelStacks.contains(labels, t, back), "nothing of either track while the cell is out, frame " + t);
 
 		assertEquals(Map.of(first, mum, second, mum, back, left), result.parents(), "the daughters' mother, the return's first track; nothing else has a parent");
-		assertEquals(7, java.util.Arrays.stream(new int[] { stays, enters, mum, first, second, left, back }).distinct().count(), "seven tracks");
+		assertEquals(7, Arrays.stream(new int[] { stays, enters, mum, first, second, left, back }).distinct().count(), "seven tracks");
 
 		Path ctc = dir.resolve("01_RES");
 		CtcExporter.write(labels, result.parents(), ctc);
