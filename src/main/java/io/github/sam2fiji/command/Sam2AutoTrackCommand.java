@@ -55,6 +55,9 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Parameter(label = "Check back (track every object back from its last frame: where it differs is a doubt)")
 	private boolean check_back = false;
 
+	@Parameter(label = "Hide held ends (SAM 1 models: no held mask after the last or before the first frame the model found the object on)")
+	private boolean hide_held_ends = false;
+
 	@Parameter(label = "Add ROIs to the ROI Manager")
 	private boolean add_rois = false;
 
@@ -77,7 +80,7 @@ public class Sam2AutoTrackCommand extends Sam2ImageCommand {
 	@Override
 	public void run() {
 		AutoTracking.Settings settings = new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(grid_points).withSkipFound(skip_found).withTilesPerSide(tiles), search_every, foreground_only, divisions, confirm_frames)
-			.withReverseCheck(check_back);
+			.withReverseCheck(check_back).withHideHeldEnds(hide_held_ends);
 		labels = CommandRunner.run(this, "SAM 2 Auto Track", trackers, model, tracking_settings, () -> {
 			ImageJTracking.PromptRois rois = ImageJTracking.promptRois(image);
 			if (rois.note() != null && log != null) log.info("SAM 2 Auto Track: " + rois.note());

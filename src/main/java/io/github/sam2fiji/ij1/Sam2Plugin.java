@@ -81,6 +81,7 @@ public class Sam2Plugin implements PlugIn {
 			// in a macro, absent means off (ImageJ's rule for checkboxes; the recorder writes "divisions" when on)
 			gd.addCheckbox("Divisions (daughters with their mother as parent)", !macro && Prefs.get(PREFS + "divisions", true));
 			gd.addCheckbox("Check_back (track every object back from its last frame: where it differs is a doubt)", !macro && Prefs.get(PREFS + "check_back", false));
+			gd.addCheckbox("Hide_held_ends (SAM 1 models: no held mask after the model last found the object: fluorescence)", !macro && Prefs.get(PREFS + "hide_held_ends", false));
 		}
 		gd.addChoice("Label_image", labelChoices, NONE);
 		gd.addChoice("Multi_point_ROIs", new String[] { ONE_PER_POINT, ONE_PER_ROI }, remembered(macro, "multi_point_rois", ONE_PER_POINT));
@@ -110,6 +111,7 @@ public class Sam2Plugin implements PlugIn {
 		boolean skipFound = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
 		boolean checkBack = auto && gd.getNextBoolean();
+		boolean hideHeldEnds = auto && gd.getNextBoolean();
 		String labelTitle = gd.getNextChoice();
 		boolean pointsAreObjects = ONE_PER_POINT.equals(gd.getNextChoice());
 		boolean addRois = gd.getNextBoolean();
@@ -142,6 +144,7 @@ public class Sam2Plugin implements PlugIn {
 				Prefs.set(PREFS + "skip_found", skipFound);
 				Prefs.set(PREFS + "divisions", divisions);
 				Prefs.set(PREFS + "check_back", checkBack);
+				Prefs.set(PREFS + "hide_held_ends", hideHeldEnds);
 			}
 		}
 
@@ -159,7 +162,7 @@ public class Sam2Plugin implements PlugIn {
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
 				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound).withTilesPerSide(tiles), searchEvery, foregroundOnly, divisions, confirmFrames)
-					.withReverseCheck(checkBack)) : ImageJTracking.prepare(request);
+					.withReverseCheck(checkBack).withHideHeldEnds(hideHeldEnds)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));
 			ImageJTracking.plan(prepared).forEach(line -> IJ.log(title + ": " + line));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -11,8 +12,11 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import io.github.sam2fiji.core.image.BinaryMask;
+import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
+import io.github.sam2fiji.core.predictor.ClickCandidates;
 import io.github.sam2fiji.core.predictor.Direction;
+import io.github.sam2fiji.core.predictor.FrameEncodings;
 import io.github.sam2fiji.core.predictor.PromptMode;
 import io.github.sam2fiji.core.predictor.Propagation;
 import io.github.sam2fiji.core.predictor.SessionOptions;
@@ -35,6 +39,9 @@ import io.github.sam2fiji.core.result.ObjectResult;
  * in processing order, each at most once, direction honoured, cancel checked between frames),
  * reads every processed frame from the source (so lazy reading is exercised), and records what it
  * was given for assertions. Object score = 1 + ID / 100 (so a higher ID wins overlaps); IoU 0.9.
+ * On {@link #heldFrames} it shows what a SAM 1 interface tracker shows for an object it missed: the
+ * mask, with object score 0 ("held"). Its image mode ({@link #clickCandidates(FrameSource)}) answers
+ * a click on a bright pixel (above 0) with the 4-connected bright region under it, nothing else.
  */
 public final class FakeTracker implements Tracker {
 
@@ -53,6 +60,45 @@ public final class FakeTracker implements Tracker {
 	public final List<Integer> framesPrepared = Collections.synchronizedList(new ArrayList<>());
 	/** Called after each delivered frame with its index (tests use it to cancel mid-run). */
 	public IntConsumer afterFrame = f -> {};
+	/** Frames on which propagation shows every object not prompted there as held (object score 0). */
+	public final Set<Integer> heldFrames = Collections.synchronizedSet(new TreeSet<>());
+
+	@Override
+	public ClickCandidates clickCandidates(FrameSource frames) {
+		return (frame, clicks, cancel) -> {
+			Frame image = frames.read(frame);
+			List<ClickCandidates.Candidate> out = new ArrayList<>();
+			for (PointPrompt click : clicks) {
+				int x = (int) click.x(), y = (int) click.y();
+				if (image.get(0, x, y) > 0) out.add(new ClickCandidates.Candidate(click, brightRegion(image, x, y), 0.95f, 0.95f, 0.95f));
+			}
+			return out;
+		};
+	}
+
+	@Override
+	public FrameEncodings<?> encodings(FrameSource frames, long budgetBytes) {
+		return new FrameEncodings<Integer>(this, frames, budgetBytes, 1, e -> 4, f -> f);
+	}
+
+	/** The 4-connected pixels above 0 that (x, y) belongs to. */
+	private static BinaryMask brightRegion(Frame image, int x0, int y0) {
+		int w = image.width(), h = image.height();
+		byte[] bits = new byte[w * h];
+		java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>();
+		todo.add(new int[] { x0, y0 });
+		bits[y0 * w + x0] = 1;
+		while (!todo.isEmpty()) {
+			int[] p = todo.poll();
+			for (int[] d : new int[][] { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 } }) {
+				int x = p[0] + d[0], y = p[1] + d[1];
+				if (x < 0 || y < 0 || x >= w || y >= h || bits[y * w + x] != 0 || !(image.get(0, x, y) > 0)) continue;
+				bits[y * w + x] = 1;
+				todo.add(new int[] { x, y });
+			}
+		}
+		return BinaryMask.of(w, h, bits);
+	}
 
 	@Override
 	public TrackingSession newSession(FrameSource frames, SessionOptions options) {
@@ -194,7 +240,8 @@ public final class FakeTracker implements Tracker {
 				List<ObjectResult> objects = new ArrayList<>();
 				for (Map.Entry<Integer, TreeMap<Integer, ObjectPrompt>> e : byObject.entrySet()) {
 					ObjectPrompt nearest = nearest(e.getValue(), f);
-					objects.add(new ObjectResult(e.getKey(), f, maskOf(nearest, frames.width(), frames.height()), score(e.getKey()), 0.9f, true));
+					boolean held = heldFrames.contains(f) && !e.getValue().containsKey(f);
+					objects.add(new ObjectResult(e.getKey(), f, maskOf(nearest, frames.width(), frames.height()), held ? 0f : score(e.getKey()), 0.9f, true));
 				}
 				sink.accept(new FrameResult(f, objects));
 				progress.progress(++done, order.size(), "frame " + (f + 1) + " of " + frames.frameCount());

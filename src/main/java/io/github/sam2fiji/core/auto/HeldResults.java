@@ -2,9 +2,11 @@ package io.github.sam2fiji.core.auto;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.result.FrameResult;
@@ -53,6 +55,34 @@ final class HeldResults extends AbstractList<FrameResult> {
 	void hold(FrameResult result) {
 		frames.set(result.frame(), result.objects().stream().map(o -> new HeldObject(o.objectId(), o.objectScore(), o.iou(), o.present(), o.lostToOthers(), o.stability(), o.mask().toRuns())).toList());
 		decoded.remove(result.frame());
+	}
+
+	/**
+	 * Shows as absent the masks the model only held (present, object score 0 or less: an object's last
+	 * mask shown again on a frame where it was not found) before the first or after the last frame on
+	 * which the model found that object: those bridge no miss, the object is not known to be there.
+	 * Held masks between two found frames stay (a miss the model got over).
+	 */
+	void hideHeldEnds() {
+		// each object's first and last found frame (an empty mask has no runs)
+		Map<Integer, int[]> found = new HashMap<>();
+		for (int f = 0; f < frames.size(); f++) {
+			if (frames.get(f) == null) continue;
+			int frame = f;
+			for (HeldObject o : frames.get(f))
+				if (o.present() && o.runs().length > 0 && o.objectScore() > 0) found.computeIfAbsent(o.objectId(), k -> new int[] { frame, frame })[1] = frame;
+		}
+		int[] none = BinaryMask.empty(width, height).toRuns();
+		for (int f = 0; f < frames.size(); f++) {
+			List<HeldObject> objects = frames.get(f);
+			if (objects == null) continue;
+			int frame = f;
+			Predicate<HeldObject> heldEnd = o -> o.present() && o.runs().length > 0 && !(o.objectScore() > 0)
+				&& (!found.containsKey(o.objectId()) || frame < found.get(o.objectId())[0] || frame > found.get(o.objectId())[1]);
+			if (objects.stream().noneMatch(heldEnd)) continue;
+			frames.set(f, objects.stream().map(o -> heldEnd.test(o) ? new HeldObject(o.objectId(), o.objectScore(), o.iou(), false, 0, Float.NaN, none) : o).toList());
+			decoded.remove(f);
+		}
 	}
 
 	@Override

@@ -78,15 +78,15 @@ class BirthsTest {
 			new FrameResult(0, List.of(new ObjectResult(1, 0, was, 0.9f, 0.9f, true), new ObjectResult(2, 0, square(25, 5, 6), 0.9f, 0.9f, true))),
 			new FrameResult(1, List.of(new ObjectResult(1, 1, BinaryMask.empty(W, H), -1f, 0f, false), new ObjectResult(2, 1, square(25, 5, 6), 0.9f, 0.9f, true))));
 		Births.Chain here = new Births.Chain(List.of(1), List.of(square(11, 10, 8)));
-		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of()));
+		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of(), 5));
 		Births.Chain elsewhere = new Births.Chain(List.of(1), List.of(square(0, 22, 6)));
-		assertEquals(Optional.empty(), Births.resumed(results, elsewhere, Set.of(1, 2), Map.of(), Set.of()), "not where it was");
-		assertEquals(Optional.empty(), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of(1)), "its track has ended");
+		assertEquals(Optional.empty(), Births.resumed(results, elsewhere, Set.of(1, 2), Map.of(), Set.of(), 5), "not where it was");
+		assertEquals(Optional.empty(), Births.resumed(results, here, Set.of(1, 2), Map.of(), Set.of(1), 5), "its track has ended");
 		Births.Chain fromStart = new Births.Chain(List.of(0), List.of(square(11, 10, 8)));
-		assertEquals(Optional.empty(), Births.resumed(results, fromStart, Set.of(1, 2), Map.of(), Set.of()), "nothing before frame 0");
+		assertEquals(Optional.empty(), Births.resumed(results, fromStart, Set.of(1, 2), Map.of(), Set.of(), 5), "nothing before frame 0");
 		// object 2 is present on frame 1: a chain over it is not its continuation
 		Births.Chain overPresent = new Births.Chain(List.of(1), List.of(square(25, 5, 6)));
-		assertEquals(Optional.empty(), Births.resumed(results, overPresent, Set.of(1, 2), Map.of(), Set.of()));
+		assertEquals(Optional.empty(), Births.resumed(results, overPresent, Set.of(1, 2), Map.of(), Set.of(), 5));
 	}
 
 	@Test
@@ -96,11 +96,30 @@ class BirthsTest {
 		ObjectResult held = new ObjectResult(1, 1, square(10, 10, 2), 0f, 0.9f, true);
 		List<FrameResult> results = List.of(new FrameResult(0, List.of(new ObjectResult(1, 0, was, 0.9f, 0.9f, true))), new FrameResult(1, List.of(held)));
 		Births.Chain here = new Births.Chain(List.of(1), List.of(square(12, 10, 8)));
-		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1), Map.of(), Set.of()));
+		assertEquals(Optional.of(1), Births.resumed(results, here, Set.of(1), Map.of(), Set.of(), 5));
 		// found by the model there (score above 0): not lost, the chain is something else
 		List<FrameResult> found = List.of(results.get(0), new FrameResult(1, List.of(new ObjectResult(1, 1, square(10, 10, 2), 0.7f, 0.9f, true))));
-		assertEquals(Optional.empty(), Births.resumed(found, here, Set.of(1), Map.of(), Set.of()));
+		assertEquals(Optional.empty(), Births.resumed(found, here, Set.of(1), Map.of(), Set.of(), 5));
 		assertFalse(Births.foundThere(held));
 		assertFalse(Births.foundThere(null));
+	}
+
+	@Test
+	void aChainResumesATrackMissedForAFewFramesWhereItWasLastSeenWithinTheWindow() {
+		// object 1 seen on frames 0 and 1 (moving right), absent on frames 2 to 4; a chain from frame 5 at its last place
+		List<FrameResult> results = new java.util.ArrayList<>();
+		for (int f = 0; f < 8; f++) {
+			ObjectResult one = f < 2 ? new ObjectResult(1, f, square(10 + f, 10, 8), 0.9f, 0.9f, true) : new ObjectResult(1, f, BinaryMask.empty(W, H), 0f, 0.9f, false);
+			results.add(new FrameResult(f, List.of(one, new ObjectResult(2, f, square(30, 2, 6), 0.9f, 0.9f, true))));
+		}
+		Births.Chain atLastPlace = new Births.Chain(List.of(5), List.of(square(13, 10, 8)));
+		assertEquals(Optional.of(1), Births.resumed(results, atLastPlace, Set.of(1, 2), Map.of(), Set.of(), 5), "last seen on frame 1, 4 frames before");
+		assertEquals(Optional.empty(), Births.resumed(results, atLastPlace, Set.of(1, 2), Map.of(), Set.of(), 3), "last seen further back than 3 frames");
+		// judged by its last mask (frame 1, x 11-18), not an earlier one
+		Births.Chain atFirstPlaceOnly = new Births.Chain(List.of(5), List.of(square(5, 10, 8)));
+		assertEquals(Optional.empty(), Births.resumed(results, atFirstPlaceOnly, Set.of(1, 2), Map.of(), Set.of(), 5), "3/8 of it in frame 0's mask, 2/8 in frame 1's");
+		// frames before an object's start are not its own (object 1 a daughter from frame 6: frame 1's mask was her mother's)
+		Births.Chain later = new Births.Chain(List.of(7), List.of(square(12, 10, 8)));
+		assertEquals(Optional.empty(), Births.resumed(results, later, Set.of(1, 2), Map.of(1, 6), Set.of(), 10));
 	}
 }

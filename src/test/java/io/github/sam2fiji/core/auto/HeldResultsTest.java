@@ -1,7 +1,9 @@
 package io.github.sam2fiji.core.auto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
@@ -12,7 +14,10 @@ import io.github.sam2fiji.core.image.BinaryMask;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
 
-/** What an automatic run holds between rounds comes back as it was given, frame by frame, in any order. */
+/**
+ * What an automatic run holds between rounds comes back as it was given, frame by frame, in any
+ * order; held masks at a track's ends are hidden, those bridging a miss kept.
+ */
 class HeldResultsTest {
 
 	private static final int W = 64, H = 48;
@@ -62,5 +67,30 @@ class HeldResultsTest {
 		held.hold(again);
 		assertSameResult(again, held.get(5));
 		assertSameResult(given[4], held.get(4));
+	}
+
+	@Test
+	void heldMasksAtATracksEndsAreHiddenAndThoseBridgingAMissKept() {
+		Random r = new Random(11);
+		BinaryMask mask = random(r), other = random(r);
+		// object 1: held, found, held, found, held, held; object 2 only ever held; object 3 found on every frame
+		String one = "hfhfhh";
+		HeldResults held = new HeldResults(one.length(), W, H);
+		for (int f = 0; f < one.length(); f++) {
+			float score = one.charAt(f) == 'f' ? 0.9f : 0f;
+			held.hold(new FrameResult(f, List.of(new ObjectResult(1, f, mask, score, 0.8f, true), new ObjectResult(2, f, other, 0f, 0.7f, true),
+				new ObjectResult(3, f, other, 0.95f, 0.9f, true))));
+		}
+		held.get(4); // decoded before: what it gives after must be the new frame
+		held.hideHeldEnds();
+		for (int f = 0; f < one.length(); f++) {
+			ObjectResult o1 = held.get(f).objects().get(0), o2 = held.get(f).objects().get(1), o3 = held.get(f).objects().get(2);
+			boolean shown = f >= 1 && f <= 3;
+			assertEquals(shown, o1.present(), "frame " + f + ": object 1 shown only from its first to its last found frame");
+			assertEquals(shown ? mask : BinaryMask.empty(W, H), o1.mask());
+			assertEquals(one.charAt(f) == 'f' ? 0.9f : 0f, o1.objectScore(), "the score stays the model's");
+			assertFalse(o2.present() || !o2.mask().isEmpty(), "frame " + f + ": object 2 was never found");
+			assertTrue(o3.present() && o3.mask().equals(other));
+		}
 	}
 }
