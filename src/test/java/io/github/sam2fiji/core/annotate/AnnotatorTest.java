@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.predictor.Direction;
 import io.github.sam2fiji.core.predictor.TrackingSession;
@@ -32,6 +31,7 @@ import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.core.script.PromptScript;
 import io.github.sam2fiji.core.result.ShownFrames;
 import io.github.sam2fiji.testing.FakeTracker;
+import io.github.sam2fiji.testing.PaintedFrames;
 
 /**
  * The annotator's controller against the fake tracker (geometric "segmentation": a click is a disc
@@ -45,32 +45,7 @@ class AnnotatorTest {
 
 	/** A blank 8-bit sequence (the fake tracker looks only at the prompts). */
 	static FrameSource frames() {
-		return new FrameSource() {
-			@Override
-			public int width() {
-				return W;
-			}
-
-			@Override
-			public int height() {
-				return H;
-			}
-
-			@Override
-			public int frameCount() {
-				return FRAMES;
-			}
-
-			@Override
-			public int bitDepth() {
-				return 8;
-			}
-
-			@Override
-			public Frame read(int index) {
-				return new Frame(W, H, 1, new float[W * H]);
-			}
-		};
+		return new PaintedFrames(W, H, FRAMES, (t, x, y) -> 0);
 	}
 
 	/** Records what the annotator tells its user interface. */

@@ -10,13 +10,13 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.sam2fiji.core.image.Frame;
 import io.github.sam2fiji.core.image.FrameSource;
 import io.github.sam2fiji.core.progress.CancellationToken;
 import io.github.sam2fiji.core.progress.ProgressListener;
 import io.github.sam2fiji.core.result.FrameResult;
 import io.github.sam2fiji.core.result.ObjectResult;
 import io.github.sam2fiji.testing.FakeTracker;
+import io.github.sam2fiji.testing.PaintedFrames;
 
 /**
  * What an automatic run shows where the model only holds an object's last mask (a SAM 1 interface
@@ -40,30 +40,7 @@ class HeldMasksTest {
 	}
 
 	private static FrameSource frames() {
-		return new FrameSource() {
-			@Override
-			public int width() {
-				return W;
-			}
-
-			@Override
-			public int height() {
-				return H;
-			}
-
-			@Override
-			public int frameCount() {
-				return FRAMES;
-			}
-
-			@Override
-			public Frame read(int t) {
-				float[] data = new float[W * H];
-				for (int y = 0; y < H; y++)
-					for (int x = 0; x < W; x++) data[y * W + x] = inA(x, y) || inB(x, y, t) ? 200 : 0;
-				return new Frame(W, H, 1, data);
-			}
-		};
+		return new PaintedFrames(W, H, FRAMES, (t, x, y) -> inA(x, y) || inB(x, y, t) ? 200 : 0);
 	}
 
 	private static List<FrameResult> run(boolean hideHeldEnds) {
