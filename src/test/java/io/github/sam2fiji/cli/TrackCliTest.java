@@ -217,7 +217,7 @@ class TrackCliTest {
 		// an automatic-mode option without --auto: said, not ignored
 		Path points = write("p.csv", "object_id,frame,x,y,label", "1,0,10,10,1");
 		for (String[] option : new String[][] { { "--auto-grid", "8" }, { "--auto-foreground" }, { "--auto-skip-found" }, { "--no-auto-divisions" }, { "--auto-tiles", "2" },
-			{ "--auto-min-stability", "0.8" }, { "--auto-check-back" } }) {
+			{ "--auto-min-stability", "0.8" }, { "--auto-check-back" }, { "--auto-hide-held-ends" } }) {
 			err.getBuffer().setLength(0);
 			List<String> args = new java.util.ArrayList<>(List.of("track", "--model", dir.toString(), "--input", input.toString(), "--points", points.toString(), "--output",
 				dir.resolve("a.tif").toString()));
