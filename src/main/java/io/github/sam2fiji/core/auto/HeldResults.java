@@ -64,7 +64,7 @@ final class HeldResults extends AbstractList<FrameResult> {
 	 * Held masks between two found frames stay (a miss the model got over).
 	 */
 	void hideHeldEnds() {
-		// each object's first and last found frame (an empty mask has no runs)
+		// each object's first and last found frame (found as Births.foundThere judges it; an empty mask has no runs)
 		Map<Integer, int[]> found = new HashMap<>();
 		for (int f = 0; f < frames.size(); f++) {
 			if (frames.get(f) == null) continue;
