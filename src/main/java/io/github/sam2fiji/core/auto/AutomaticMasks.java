@@ -18,10 +18,10 @@ import io.github.sam2fiji.core.prompt.PointPrompt;
  * them: a regular grid of single clicks, each decoded alone ({@link ClickCandidates}), the candidates
  * kept when the model is confident (predicted IoU), the mask is crisp (stability), its size is that of
  * an object (not a speck, not the background or the whole frame) and it is not an object already
- * known (the {@code known} mask: tracked objects); candidates that other candidates tile are groups
- * of touching objects and left out ({@link #withoutGroups}); then the best first, each kept only when it is
- * not mostly a part or a repeat of one kept before. The result does not overlap: each mask keeps
- * the pixels no better one took. In crop mode ({@link Settings#tilesPerSide()}) overlapping tiles of
+ * known (the {@code known} mask: tracked objects); candidates that other candidates tile are
+ * groups of touching objects and left out ({@link #withoutGroups}); then the best first, each kept
+ * only when it is not mostly a part or a repeat of one kept before. The result does not overlap:
+ * each mask keeps the pixels no better one took. In crop mode ({@link Settings#tilesPerSide()}) overlapping tiles of
  * the frame are searched too, each with its own grid ({@link Tile}).
  */
 public final class AutomaticMasks {
