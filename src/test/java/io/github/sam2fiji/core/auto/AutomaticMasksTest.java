@@ -185,12 +185,8 @@ class AutomaticMasksTest {
 	void theForegroundIsTheBrightCellsAndAFlatFrameIsAllForeground() {
 		FrameSource frames = SequenceLayout.of(frame(), TrackAxis.T, 1).source(0);
 		BinaryMask foreground = Foreground.of(frames.read(0));
-		BinaryMask cells = BinaryMask.of(W, H, new byte[W * H]);
-		for (int[] c : CELLS) {
-			byte[] union = cells.toBytes(), t = truth(c).toBytes();
-			for (int i = 0; i < union.length; i++) union[i] |= t[i];
-			cells = BinaryMask.of(W, H, union);
-		}
+		BinaryMask cells = BinaryMask.empty(W, H);
+		for (int[] c : CELLS) cells = union(cells, truth(c));
 		assertTrue(foreground.iou(cells) > 0.9, "IoU " + foreground.iou(cells));
 		ImageStack flat = new ImageStack(8, 8);
 		flat.addSlice(new ByteProcessor(8, 8));
@@ -242,10 +238,7 @@ class AutomaticMasksTest {
 	}
 
 	private static BinaryMask disc(int cx, int cy, int r) {
-		ByteProcessor ip = new ByteProcessor(W, H);
-		ip.setValue(1);
-		ip.fill(new OvalRoi(cx - r, cy - r, 2 * r, 2 * r));
-		return BinaryMask.of(W, H, (byte[]) ip.getPixels());
+		return truth(new int[] { cx - r, cy - r, 2 * r, 2 * r });
 	}
 
 	private static BinaryMask rectangle(int x, int y, int width, int height) {
