@@ -124,6 +124,9 @@ run("Select None");
 roiManager("reset");
 run("SAM 2 Auto Track", "model=[$model] axis=t channel=1 label_image=none grid_points=8 search_every=1");
 print("auto labels: " + getTitle() + ", max " + getValue("Max"));
+// The candidates' bars are macro keys too: no mask is rated 1.0, so nothing is found.
+selectImage("three");
+run("SAM 2 Auto Track", "model=[$model] axis=t channel=1 label_image=none grid_points=8 min_iou=1 search_every=1");
 MACRO
 
 echo "== running ImageJ 1 ($ij_jar) with the macro"
@@ -155,6 +158,7 @@ grep -qx "montage: 1" "$work/log.txt" || fail "no montage"
 grep -q "^SAM 2 Auto Track: no seeds, every object is found; grid of 8 clicks per side" "$work/log.txt" || fail "SAM 2 Auto Track did not say what it runs"
 grep -q "^SAM 2 Auto Track: found and tracked 3 objects" "$work/log.txt" || fail "SAM 2 Auto Track did not find the 3 cells"
 grep -qx "auto labels: three-labels-1, max 3" "$work/log.txt" || fail "SAM 2 Auto Track's labels are not the 3 cells"
+grep -q "^SAM 2 Auto Track: found and tracked 0 objects" "$work/log.txt" || fail "SAM 2 Auto Track's min_iou=1 did not leave every candidate out (macro key not read?)"
 grep -qE "^first output ROI: (left|group 2)-t[1-5]$" "$work/log.txt" || fail "the ROI Manager did not keep the output ROI's name (object name and frame)"
 # The saved file, read back by ImageJ: the label under each disc's centre on every frame.
 cat > "$work/check.ijm" <<MACRO

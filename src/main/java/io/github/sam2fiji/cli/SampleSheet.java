@@ -23,15 +23,29 @@ import java.util.stream.Stream;
  * <li>{@code model} (required): an installed model's name or a package folder;</li>
  * <li>{@code sample}: the name of the row's outputs (default: the stack's file name without
  * extension); unique;</li>
- * <li>{@code axis} (auto|t|z), {@code channel}, {@code auto_grid}, {@code auto_every},
- * {@code auto_foreground}, {@code auto_skip_found} (yes|no), {@code gt} (a CTC ground-truth folder: the result is scored).</li>
+ * <li>{@code axis} (auto|t|z), {@code channel}, {@code gt} (a CTC ground-truth folder: the result is scored);</li>
+ * <li>every automatic-mode option of {@code track} as {@code auto_} and its name ({@code --auto-min-iou}:
+ * {@code auto_min_iou}): {@link #AUTO_NUMBERS} take a number, {@link #AUTO_SWITCHES} yes or no.</li>
  * </ul>
  * Blank optional cells take track's defaults. Unknown columns are refused, so a typo never silently
  * drops a setting.
  */
 record SampleSheet(Path file, List<Sample> samples) {
 
-	static final List<String> COLUMNS = List.of("sample", "stack", "prompts", "model", "axis", "channel", "auto_grid", "auto_every", "auto_foreground", "auto_skip_found", "gt");
+	/** Automatic-mode columns that take a number: track's {@code --auto-grid N} and so on; whole numbers but {@link #AUTO_FRACTIONS}. */
+	static final List<String> AUTO_NUMBERS = List.of("auto_grid", "auto_tiles", "auto_min_iou", "auto_min_stability", "auto_every", "auto_confirm");
+	/** The bars, numbers from 0 to 1. */
+	static final Set<String> AUTO_FRACTIONS = Set.of("auto_min_iou", "auto_min_stability");
+	/** Automatic-mode columns that take yes or no: track's switches ({@code auto_divisions}: no is {@code --no-auto-divisions}). */
+	static final List<String> AUTO_SWITCHES = List.of("auto_foreground", "auto_skip_found", "auto_divisions", "auto_check_back", "auto_hide_held_ends");
+
+	static final List<String> COLUMNS = Stream.of(List.of("sample", "stack", "prompts", "model", "axis", "channel"), AUTO_NUMBERS, AUTO_SWITCHES, List.of("gt"))
+		.flatMap(List::stream).toList();
+
+	/** The {@code track} option of an automatic-mode column: {@code auto_min_iou} is {@code --auto-min-iou}. */
+	static String trackOption(String autoColumn) {
+		return "--" + autoColumn.replace('_', '-');
+	}
 
 	/** One row, with paths resolved. */
 	record Sample(int row, String name, Path stack, String prompts, String model, Map<String, String> options) {
@@ -53,16 +67,13 @@ record SampleSheet(Path file, List<Sample> samples) {
 				switch (key) {
 					case "axis" -> a.addAll(List.of("--axis", value));
 					case "channel" -> a.addAll(List.of("--channel", value));
-					case "auto_grid" -> a.addAll(List.of("--auto-grid", value));
-					case "auto_every" -> a.addAll(List.of("--auto-every", value));
-					case "auto_foreground" -> {
-						if (yes(value)) a.add("--auto-foreground");
-					}
-					case "auto_skip_found" -> {
-						if (yes(value)) a.add("--auto-skip-found");
-					}
 					case "gt" -> a.addAll(List.of("--gt", value));
-					default -> throw new IllegalStateException(key);
+					default -> {
+						if (AUTO_NUMBERS.contains(key)) a.addAll(List.of(trackOption(key), value));
+						// the switches are off unless given, but divisions: on unless turned off
+						else if (yes(value)) a.add(trackOption(key));
+						else if (key.equals("auto_divisions")) a.add("--no-auto-divisions");
+					}
 				}
 			});
 			return a;
@@ -116,9 +127,12 @@ record SampleSheet(Path file, List<Sample> samples) {
 				if (e.getValue().isEmpty()) continue;
 				if (e.getKey().startsWith("auto_") && !"auto".equals(prompts))
 					throw new IllegalArgumentException(where + e.getKey() + " is for automatic mode (prompts auto), but this sample's prompts are " + prompts);
-				if (List.of("auto_foreground", "auto_skip_found").contains(e.getKey()) && !yes(e.getValue())
-					&& !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
+				if (AUTO_SWITCHES.contains(e.getKey()) && !yes(e.getValue()) && !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
 					throw new IllegalArgumentException(where + e.getKey() + " is yes or no, got '" + e.getValue() + "'");
+				// a typo in a number is said when the sheet is read, not when its job runs on the cluster
+				if (AUTO_NUMBERS.contains(e.getKey()) && !e.getValue().matches(AUTO_FRACTIONS.contains(e.getKey()) ? "\\d*\\.?\\d+|\\d+\\." : "\\d+"))
+					throw new IllegalArgumentException(where + e.getKey() + " is a" + (AUTO_FRACTIONS.contains(e.getKey()) ? " number" : " whole number") + ", got '"
+						+ e.getValue() + "'");
 				options.put(e.getKey(), e.getKey().equals("gt") ? base.resolve(e.getValue()).normalize().toString() : e.getValue());
 			}
 			samples.add(new Sample(i - 1, name, stack, prompts, model, options));

@@ -72,6 +72,10 @@ public class Sam2Plugin implements PlugIn {
 		if (auto) {
 			gd.addNumericField("Grid_points", macro ? 32 : Prefs.get(PREFS + "grid_points", 32), 0, 4, "per side");
 			gd.addNumericField("Tiles", macro ? 1 : Prefs.get(PREFS + "tiles", 1), 0, 4, "per side (also search N x N tiles: small objects; 1: none)");
+			gd.addNumericField("Min_iou", macro ? AutomaticMasks.Settings.MIN_PREDICTED_IOU : Prefs.get(PREFS + "min_iou", AutomaticMasks.Settings.MIN_PREDICTED_IOU), 2, 4,
+				"smallest predicted IoU of a candidate mask (SAM: 0.88)");
+			gd.addNumericField("Min_stability", macro ? AutomaticMasks.Settings.MIN_STABILITY : Prefs.get(PREFS + "min_stability", AutomaticMasks.Settings.MIN_STABILITY), 2, 4,
+				"lower: fainter, softer objects (and more false ones)");
 			gd.addNumericField("Search_every", macro ? 1 : Prefs.get(PREFS + "search_every", 1), 0, 4, "frames");
 			gd.addNumericField("Confirm_frames", macro ? AutoTracking.Settings.CONFIRM_FRAMES : Prefs.get(PREFS + "confirm_frames", AutoTracking.Settings.CONFIRM_FRAMES), 0, 4,
 				"searched frames a new object must hold");
@@ -106,7 +110,9 @@ public class Sam2Plugin implements PlugIn {
 		String axis = segment ? "auto" : gd.getNextChoice();
 		int channel = (int) gd.getNextNumber();
 		String direction = segment || auto ? "both" : gd.getNextChoice();
-		int gridPoints = auto ? (int) gd.getNextNumber() : 0, tiles = auto ? (int) gd.getNextNumber() : 1, searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
+		int gridPoints = auto ? (int) gd.getNextNumber() : 0, tiles = auto ? (int) gd.getNextNumber() : 1;
+		double minIou = auto ? gd.getNextNumber() : 0, minStability = auto ? gd.getNextNumber() : 0;
+		int searchEvery = auto ? (int) gd.getNextNumber() : 0, confirmFrames = auto ? (int) gd.getNextNumber() : 0;
 		boolean foregroundOnly = auto && gd.getNextBoolean();
 		boolean skipFound = auto && gd.getNextBoolean();
 		boolean divisions = auto && gd.getNextBoolean();
@@ -138,6 +144,8 @@ public class Sam2Plugin implements PlugIn {
 			if (auto) {
 				Prefs.set(PREFS + "grid_points", gridPoints);
 				Prefs.set(PREFS + "tiles", tiles);
+				Prefs.set(PREFS + "min_iou", minIou);
+				Prefs.set(PREFS + "min_stability", minStability);
 				Prefs.set(PREFS + "search_every", searchEvery);
 				Prefs.set(PREFS + "confirm_frames", confirmFrames);
 				Prefs.set(PREFS + "foreground_only", foregroundOnly);
@@ -161,7 +169,7 @@ public class Sam2Plugin implements PlugIn {
 				segment, script);
 			// everything that needs no model is checked, and what will run is said, before the model loads (seconds to minutes)
 			ImageJTracking.Prepared prepared = auto ? ImageJTracking.prepareAuto(request,
-				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound).withTilesPerSide(tiles), searchEvery, foregroundOnly, divisions, confirmFrames)
+				new AutoTracking.Settings(AutomaticMasks.Settings.defaults().withPointsPerSide(gridPoints).withSkipFound(skipFound).withTilesPerSide(tiles).withBars(minIou, minStability), searchEvery, foregroundOnly, divisions, confirmFrames)
 					.withReverseCheck(checkBack).withHideHeldEnds(hideHeldEnds)) : ImageJTracking.prepare(request);
 			var tracking = Trackers.parseTrackingSettings(trackingSettings);
 			Path modelFolder = store.locate(Path.of(model));

