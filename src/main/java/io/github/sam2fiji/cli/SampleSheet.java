@@ -130,9 +130,9 @@ record SampleSheet(Path file, List<Sample> samples) {
 				if (AUTO_SWITCHES.contains(e.getKey()) && !yes(e.getValue()) && !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
 					throw new IllegalArgumentException(where + e.getKey() + " is yes or no, got '" + e.getValue() + "'");
 				// a typo in a number is said when the sheet is read, not when its job runs on the cluster
-				if (AUTO_NUMBERS.contains(e.getKey()) && !e.getValue().matches(AUTO_FRACTIONS.contains(e.getKey()) ? "\\d*\\.?\\d+|\\d+\\." : "\\d+"))
-					throw new IllegalArgumentException(where + e.getKey() + " is a" + (AUTO_FRACTIONS.contains(e.getKey()) ? " number" : " whole number") + ", got '"
-						+ e.getValue() + "'");
+				boolean fraction = AUTO_FRACTIONS.contains(e.getKey());
+				if (AUTO_NUMBERS.contains(e.getKey()) && !e.getValue().matches(fraction ? "\\d*\\.?\\d+|\\d+\\." : "\\d+"))
+					throw new IllegalArgumentException(where + e.getKey() + " is a" + (fraction ? " number" : " whole number") + ", got '" + e.getValue() + "'");
 				options.put(e.getKey(), e.getKey().equals("gt") ? base.resolve(e.getValue()).normalize().toString() : e.getValue());
 			}
 			samples.add(new Sample(i - 1, name, stack, prompts, model, options));

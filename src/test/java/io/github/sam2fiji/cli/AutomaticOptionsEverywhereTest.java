@@ -57,7 +57,8 @@ class AutomaticOptionsEverywhereTest {
 		Files.write(sheet, List.of(
 			"stack,prompts,model,auto_grid,auto_tiles,auto_min_iou,auto_min_stability,auto_every,auto_confirm,auto_foreground,auto_skip_found,auto_divisions,auto_check_back,auto_hide_held_ends",
 			"a.tif,auto,minisam,16,2,0.8,.75,2,1,yes,yes,no,yes,yes", "b.tif,auto,minisam,,,,,,,no,no,yes,no,no"));
-		List<String> a = SampleSheet.read(sheet).samples().get(0).trackArguments(dir), b = SampleSheet.read(sheet).samples().get(1).trackArguments(dir);
+		List<SampleSheet.Sample> rows = SampleSheet.read(sheet).samples();
+		List<String> a = rows.get(0).trackArguments(dir), b = rows.get(1).trackArguments(dir);
 		assertEquals(List.of("--auto", "--auto-grid", "16", "--auto-tiles", "2", "--auto-min-iou", "0.8", "--auto-min-stability", ".75", "--auto-every", "2",
 			"--auto-confirm", "1", "--auto-foreground", "--auto-skip-found", "--no-auto-divisions", "--auto-check-back", "--auto-hide-held-ends"), a.subList(a.indexOf("--auto"), a.size()));
 		assertEquals(List.of("--auto", "--auto-divisions"), b.subList(b.indexOf("--auto"), b.size()));
