@@ -127,7 +127,7 @@ record SampleSheet(Path file, List<Sample> samples) {
 				if (e.getValue().isEmpty()) continue;
 				if (e.getKey().startsWith("auto_") && !"auto".equals(prompts))
 					throw new IllegalArgumentException(where + e.getKey() + " is for automatic mode (prompts auto), but this sample's prompts are " + prompts);
-				if (AUTO_SWITCHES.contains(e.getKey()) && !yes(e.getValue()) && !List.of("no", "false", "0").contains(e.getValue().toLowerCase(Locale.ROOT)))
+				if (AUTO_SWITCHES.contains(e.getKey()) && !yes(e.getValue()) && !no(e.getValue()))
 					throw new IllegalArgumentException(where + e.getKey() + " is yes or no, got '" + e.getValue() + "'");
 				// a typo in a number is said when the sheet is read, not when its job runs on the cluster
 				boolean fraction = AUTO_FRACTIONS.contains(e.getKey());
@@ -182,6 +182,10 @@ record SampleSheet(Path file, List<Sample> samples) {
 
 	private static boolean yes(String value) {
 		return List.of("yes", "true", "1").contains(value.toLowerCase(Locale.ROOT));
+	}
+
+	private static boolean no(String value) {
+		return List.of("no", "false", "0").contains(value.toLowerCase(Locale.ROOT));
 	}
 
 	static String csvCell(String value) {
